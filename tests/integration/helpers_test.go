@@ -1,0 +1,539 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// defaultTimeout bounds every CLI invocation: a hang is a failure.
+const defaultTimeout = 30 * time.Second
+
+// applets are linked to busybox in every rootfs.
+var applets = []string{
+	"sh", "true", "false", "cat", "echo", "sleep", "ls", "id", "ps", "hostname",
+	"grep", "mount", "touch", "stat", "readlink", "kill", "wc", "head", "pwd",
+}
+
+// env is one test's sandbox: a temp dir holding the runtime's --root, a
+// bundle with a busybox rootfs, and the spec that becomes config.json.
+type env struct {
+	t      *testing.T
+	dir    string
+	root   string // passed as --root to every call
+	bundle string
+	rootfs string
+	id     string // the main container id
+	spec   *specs.Spec
+
+	mu  sync.Mutex
+	ids []string // every id to force-delete and check on cleanup
+}
+
+// newEnv builds a busybox bundle whose config.json comes from `$OCIRUN_BIN
+// spec` (terminal false, args as given) and registers the leak checker.
+func newEnv(t *testing.T, args ...string) *env {
+	t.Helper()
+	dir := t.TempDir()
+	e := &env{
+		t:      t,
+		dir:    dir,
+		root:   filepath.Join(dir, "root"),
+		bundle: filepath.Join(dir, "bundle"),
+		id:     newID(),
+	}
+	e.rootfs = filepath.Join(e.bundle, "rootfs")
+	makeRootfs(t, e.rootfs)
+
+	r := e.runIn(e.bundle, defaultTimeout, "spec")
+	if r.code != 0 {
+		t.Fatalf("`spec` failed: %s", r)
+	}
+	data, err := os.ReadFile(filepath.Join(e.bundle, "config.json"))
+	if err != nil {
+		t.Fatalf("`spec` wrote no config.json: %v (%s)", err, r)
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatalf("`spec` wrote invalid JSON: %v\n%s", err, data)
+	}
+	if s.Process == nil || s.Root == nil || s.Linux == nil {
+		t.Fatalf("`spec` output lacks process, root or linux:\n%s", data)
+	}
+	s.Process.Terminal = false
+	if len(args) > 0 {
+		s.Process.Args = args
+	}
+	e.spec = &s
+	e.writeConfig()
+	e.track(e.id)
+	t.Cleanup(e.checkLeaks)
+	return e
+}
+
+// newID returns a unique container id.
+func newID() string {
+	var b [5]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return "oirt-" + hex.EncodeToString(b[:])
+}
+
+// makeRootfs creates a busybox rootfs at dir.
+func makeRootfs(t *testing.T, dir string) {
+	t.Helper()
+	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp", "etc", "work", "out"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := copyFile(busyboxPath, filepath.Join(dir, "bin", "busybox"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range applets {
+		if err := os.Symlink("busybox", filepath.Join(dir, "bin", a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func copyFile(src, dst string, mode os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// track adds id to the ids the leak checker force-deletes and checks.
+func (e *env) track(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, x := range e.ids {
+		if x == id {
+			return
+		}
+	}
+	e.ids = append(e.ids, id)
+}
+
+// writeConfig writes e.spec to the bundle's config.json.
+func (e *env) writeConfig() {
+	e.t.Helper()
+	data, err := json.MarshalIndent(e.spec, "", "\t")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.bundle, "config.json"), data, 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// outDir bind-mounts a fresh host directory read-write at /out in the
+// container (the rootfs itself is read-only) and returns its host path.
+func (e *env) outDir() string {
+	e.t.Helper()
+	host := filepath.Join(e.dir, "out")
+	if err := os.MkdirAll(host, 0o777); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.Chmod(host, 0o777); err != nil {
+		e.t.Fatal(err)
+	}
+	e.spec.Mounts = append(e.spec.Mounts, specs.Mount{
+		Destination: "/out",
+		Type:        "bind",
+		Source:      host,
+		Options:     []string{"rbind", "rw"},
+	})
+	return host
+}
+
+// result is one CLI invocation's outcome.
+type result struct {
+	args     []string
+	stdout   string
+	stderr   string
+	code     int
+	timedOut bool
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("`%s` exit %d (timed out: %v)\nstdout: %q\nstderr: %q",
+		strings.Join(r.args, " "), r.code, r.timedOut, r.stdout, r.stderr)
+}
+
+// rt runs `$OCIRUN_BIN --root <root> args...` from the bundle directory.
+func (e *env) rt(args ...string) result {
+	return e.rtTimeout(defaultTimeout, args...)
+}
+
+func (e *env) rtTimeout(d time.Duration, args ...string) result {
+	return e.runIn(e.bundle, d, append([]string{"--root", e.root}, args...)...)
+}
+
+// runIn runs the binary under test in dir with a timeout. Output goes to
+// files, not pipes, so a detached container holding our stdout cannot make
+// the wait hang. A timeout is reported as a test error (safe from any
+// goroutine) and as code -1.
+func (e *env) runIn(dir string, d time.Duration, args ...string) result {
+	r := result{args: append([]string{filepath.Base(runtimeBin)}, args...), code: -1}
+	outF, err := os.CreateTemp(e.dir, "stdout-*")
+	if err != nil {
+		e.t.Errorf("temp file: %v", err)
+		return r
+	}
+	defer outF.Close()
+	errF, err := os.CreateTemp(e.dir, "stderr-*")
+	if err != nil {
+		e.t.Errorf("temp file: %v", err)
+		return r
+	}
+	defer errF.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, runtimeBin, args...)
+	cmd.Dir = dir
+	cmd.Stdout = outF
+	cmd.Stderr = errF
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		r.timedOut = true
+	}
+	if cmd.ProcessState != nil {
+		r.code = cmd.ProcessState.ExitCode()
+	} else if err != nil {
+		r.stderr = err.Error()
+	}
+	o, _ := os.ReadFile(outF.Name())
+	s, _ := os.ReadFile(errF.Name())
+	r.stdout = string(o)
+	r.stderr += string(s)
+	os.Remove(outF.Name())
+	os.Remove(errF.Name())
+	if r.timedOut {
+		e.t.Errorf("hang: %s did not finish within %s", r, d)
+		r.code = -1
+	}
+	return r
+}
+
+// mustOK fails the test unless r exited 0.
+func mustOK(t *testing.T, r result) {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("unexpected failure: %s", r)
+	}
+}
+
+// expectError asserts a clear failure: exit code 1, and stderr that is not
+// empty and mentions each of want (case-insensitive).
+func expectError(t *testing.T, r result, want ...string) {
+	t.Helper()
+	if r.code != 1 {
+		t.Errorf("want exit code 1, got %d: %s", r.code, r)
+	}
+	if strings.TrimSpace(r.stderr) == "" {
+		t.Errorf("want an error message on stderr: %s", r)
+	}
+	low := strings.ToLower(r.stderr)
+	for _, w := range want {
+		if !strings.Contains(low, strings.ToLower(w)) {
+			t.Errorf("stderr should name %q: %s", w, r)
+		}
+	}
+}
+
+// state runs `state id` and decodes it.
+func (e *env) state(id string) (specs.State, result) {
+	r := e.rt("state", id)
+	var st specs.State
+	if r.code == 0 {
+		if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+			e.t.Errorf("`state %s` printed invalid JSON: %v: %s", id, err, r)
+		}
+	}
+	return st, r
+}
+
+// mustState returns the state of id, failing the test if it cannot.
+func (e *env) mustState(id string) specs.State {
+	e.t.Helper()
+	st, r := e.state(id)
+	mustOK(e.t, r)
+	if st.ID != id {
+		e.t.Fatalf("state id = %q, want %q: %s", st.ID, id, r)
+	}
+	return st
+}
+
+// waitStatus polls `state id` until its status is want.
+func (e *env) waitStatus(id string, want specs.ContainerState, d time.Duration) specs.State {
+	e.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		st, r := e.state(id)
+		if r.code == 0 && st.Status == want {
+			return st
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("container %s did not reach %q within %s; last: %s", id, want, d, r)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitFile waits until path exists and is not empty, and returns it.
+func waitFile(t *testing.T, path string, d time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		b, err := os.ReadFile(path)
+		if err == nil && len(b) > 0 {
+			return string(b)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not written within %s (last error: %v)", path, d, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ---- leak checking ----
+
+// checkLeaks force-deletes every tracked id and asserts that nothing is left:
+// no state under --root, no cgroup named after the id, no process that
+// mentions the id or bundle, no mount under the bundle, and the container's
+// init (if it had one) gone and reaped.
+func (e *env) checkLeaks() {
+	t := e.t
+	e.mu.Lock()
+	ids := append([]string(nil), e.ids...)
+	e.mu.Unlock()
+
+	var pids []int
+	for _, id := range ids {
+		if st, r := e.state(id); r.code == 0 && st.Pid > 0 {
+			pids = append(pids, st.Pid)
+		}
+		e.rt("delete", "-f", id)
+	}
+
+	// Give the kernel a moment to finish tearing down killed processes;
+	// every condition must hold by the deadline.
+	deadline := time.Now().Add(5 * time.Second)
+	var problems []string
+	for {
+		problems = e.leaks(ids, pids)
+		if len(problems) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, p := range problems {
+		t.Errorf("leak after delete -f: %s", p)
+	}
+}
+
+func (e *env) leaks(ids []string, pids []int) []string {
+	var problems []string
+
+	// State: the per-test root must hold nothing, and nothing may have been
+	// written outside it (ids like "../x").
+	if ents, err := os.ReadDir(e.root); err == nil {
+		for _, ent := range ents {
+			problems = append(problems, "state left under --root: "+filepath.Join(e.root, ent.Name()))
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		problems = append(problems, fmt.Sprintf("reading --root: %v", err))
+	}
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		p := filepath.Join(e.root, id)
+		if !strings.HasPrefix(p, e.root+"/") {
+			if _, err := os.Lstat(p); err == nil {
+				problems = append(problems, "state written outside --root: "+p)
+			}
+		}
+	}
+
+	// Cgroups: the default cgroupsPath is "/<id>".
+	for _, id := range ids {
+		if !safeName(id) {
+			continue
+		}
+		matches, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", id))
+		for _, m := range matches {
+			problems = append(problems, "cgroup left: "+m)
+		}
+		if _, err := os.Stat(filepath.Join("/sys/fs/cgroup", id)); err == nil {
+			problems = append(problems, "cgroup left: "+filepath.Join("/sys/fs/cgroup", id))
+		}
+	}
+
+	// The container's init: gone, or a zombie we reap (we are a subreaper).
+	for _, pid := range pids {
+		if p := reapOrReport(pid); p != "" {
+			problems = append(problems, p)
+		}
+	}
+
+	// Processes mentioning the id or the bundle.
+	needles := []string{e.bundle}
+	for _, id := range ids {
+		if strings.HasPrefix(id, "oirt-") {
+			needles = append(needles, id)
+		}
+	}
+	problems = append(problems, processesMentioning(needles)...)
+
+	// Mounts under the bundle, seen from the host.
+	if mi, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
+		for _, line := range strings.Split(string(mi), "\n") {
+			if strings.Contains(line, e.bundle) {
+				problems = append(problems, "mount left: "+line)
+			}
+		}
+	}
+	return problems
+}
+
+// safeName reports whether id can be a single path element.
+func safeName(id string) bool {
+	return id != "" && id != "." && id != ".." && !strings.Contains(id, "/")
+}
+
+// reapOrReport returns "" if pid is gone (reaping it if it is our zombie
+// child), or a description of the live process.
+func reapOrReport(pid int) string {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ""
+	}
+	// pid (comm) S ppid ...: comm may hold spaces, so split after ')'.
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return ""
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 2 {
+		return ""
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	if f[0] == "Z" || f[0] == "X" {
+		if ppid == os.Getpid() {
+			var ws unix.WaitStatus
+			unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+		}
+		return ""
+	}
+	return fmt.Sprintf("container init pid %d still alive: %s", pid, strings.TrimSpace(s))
+}
+
+// processesMentioning lists processes (other than this one) whose cmdline or
+// environ contains any needle.
+func processesMentioning(needles []string) []string {
+	var out []string
+	self := os.Getpid()
+	ents, _ := os.ReadDir("/proc")
+	for _, ent := range ents {
+		pid, err := strconv.Atoi(ent.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		for _, f := range []string{"cmdline", "environ"} {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, f))
+			if err != nil {
+				continue
+			}
+			for _, n := range needles {
+				if bytes.Contains(b, []byte(n)) {
+					out = append(out, fmt.Sprintf("process %d %s mentions %q: %q", pid, f, n,
+						strings.ReplaceAll(string(b), "\x00", " ")))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ---- small utilities ----
+
+// nsLinks returns name -> readlink(/proc/self/ns/name) for this process.
+func nsLinks(t *testing.T) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/ns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, ent := range ents {
+		l, err := os.Readlink("/proc/self/ns/" + ent.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[ent.Name()] = l
+	}
+	return m
+}
+
+// capBits maps capability names to bit numbers (those used by the tests).
+var capBits = map[string]uint{
+	"CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_FOWNER": 3, "CAP_KILL": 5,
+	"CAP_SETGID": 6, "CAP_SETUID": 7, "CAP_NET_BIND_SERVICE": 10,
+	"CAP_NET_RAW": 13, "CAP_SYS_CHROOT": 18, "CAP_SYS_ADMIN": 21,
+	"CAP_SYS_RESOURCE": 24, "CAP_MKNOD": 27, "CAP_AUDIT_WRITE": 29,
+}
+
+func capMask(t *testing.T, names []string) uint64 {
+	t.Helper()
+	var m uint64
+	for _, n := range names {
+		b, ok := capBits[n]
+		if !ok {
+			t.Fatalf("test table lacks capability %s", n)
+		}
+		m |= 1 << b
+	}
+	return m
+}
+
+// procStatusField returns a field of a /proc/PID/status text.
+func procStatusField(status, name string) (string, bool) {
+	for _, line := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
