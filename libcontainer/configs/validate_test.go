@@ -160,7 +160,10 @@ func TestValidate(t *testing.T) {
 		{"kernel.hostname", func(c *Config) { c.Sysctl["kernel.hostname"] = "x" }, "sysctl", "use the hostname field"},
 		{"kernel.domainname", func(c *Config) { c.Sysctl["kernel/domainname"] = "x" }, "sysctl", "use the domainname field"},
 		{"global sysctl", func(c *Config) { c.Sysctl["vm.swappiness"] = "1" }, "sysctl", `"vm.swappiness": is not namespaced`},
-		{"slash sysctl", func(c *Config) { c.Namespaces = c.Namespaces[:4]; c.Sysctl = map[string]string{"net/core/somaxconn": "1"} }, "sysctl", "needs a network namespace"},
+		{"slash sysctl", func(c *Config) {
+			c.Namespaces = c.Namespaces[:4]
+			c.Sysctl = map[string]string{"net/core/somaxconn": "1"}
+		}, "sysctl", "needs a network namespace"},
 		// cgroups
 		{"cgroup dotdot", func(c *Config) { c.Cgroups.Path = "../escape" }, "cgroups.path", `".."`},
 		{"systemd without name", func(c *Config) { c.Cgroups.Systemd = true; c.Cgroups.Parent = "system.slice" }, "cgroups.name", "must be set"},
