@@ -22,6 +22,10 @@ type Mount struct {
 	// UIDMappings/GIDMappings request an idmapped mount.
 	UIDMappings []IDMap `json:"uidMappings,omitempty"`
 	GIDMappings []IDMap `json:"gidMappings,omitempty"`
+	// IDMapRecursive applies the id mapping to every mount under the
+	// destination too (OCI "ridmap", mount_setattr with AT_RECURSIVE);
+	// false maps the top mount only ("idmap", or mappings without either).
+	IDMapRecursive bool `json:"idmapRecursive,omitempty"`
 }
 
 // MountAttr is the set/clear pair of MOUNT_ATTR_* bits for mount_setattr.
