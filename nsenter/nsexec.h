@@ -1,0 +1,59 @@
+/*
+ * nsexec.h: the pieces of the C stage that Go code (the cgo test hook in
+ * parsehook.go) needs to see. The frame and attribute numbers mirror
+ * frame.go and bootstrap.go; docs/sync-protocol.md is the reference.
+ */
+#ifndef OCIRUN_NSEXEC_H
+#define OCIRUN_NSEXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Frame types (frame.go). */
+#define OCIRUN_MSG_BOOTSTRAP   1u
+#define OCIRUN_MSG_USERMAP_REQ 2u
+#define OCIRUN_MSG_USERMAP_ACK 3u
+#define OCIRUN_MSG_CHILD_PID   4u
+#define OCIRUN_MSG_ERROR       5u
+
+/* Largest bootstrap payload the C stage accepts (frame.go MaxBootstrap). */
+#define OCIRUN_MAX_BOOTSTRAP (1u << 20)
+
+/* Bootstrap attribute types (bootstrap.go). */
+#define OCIRUN_ATTR_CLONEFLAGS     1u
+#define OCIRUN_ATTR_NSPATH         2u
+#define OCIRUN_ATTR_TIMENS_OFFSETS 3u
+
+/* One join per namespace type, and there are eight types. */
+#define OCIRUN_MAX_JOINS 8
+/* Longest TIMENS_OFFSETS value (the kernel takes two short lines). */
+#define OCIRUN_MAX_TIMENS_OFFSETS 1024
+
+/* A namespace to join. path points into the parsed buffer and is not
+ * NUL-terminated; path_len is in [1, PATH_MAX-1]. */
+struct ocirun_join {
+	uint32_t nstype;
+	uint32_t path_len;
+	const char *path;
+};
+
+/* A parsed bootstrap. Pointers point into the buffer that was parsed. */
+struct ocirun_bootstrap {
+	uint32_t cloneflags;
+	uint32_t njoins;
+	struct ocirun_join joins[OCIRUN_MAX_JOINS];
+	const char *timens_offsets; /* NULL when absent; not NUL-terminated */
+	uint32_t timens_offsets_len;
+};
+
+/*
+ * Parse and validate a bootstrap payload (the frame body, without the
+ * 8-byte frame header). Returns 0 on success; on failure returns -1 and
+ * writes a NUL-terminated reason into err (errlen bytes). Never reads
+ * outside buf[0:len], never allocates.
+ */
+int ocirun_parse_bootstrap(const uint8_t *buf, size_t len,
+			   struct ocirun_bootstrap *out, char *err,
+			   size_t errlen);
+
+#endif /* OCIRUN_NSEXEC_H */
