@@ -1,0 +1,54 @@
+GO        ?= go
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+GOFLAGS_B ?= -trimpath
+# `make unit RACE=1` runs the unit tests with the race detector.
+RACE      ?=
+SHIM_MAIN := cmd/containerd-shim-ocirun-v2/main.go
+
+.PHONY: all build install unit integration test lint demo bench clean
+
+all: build
+
+build:
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_B) -o bin/oci-run ./cmd/oci-run
+	@if [ -f $(SHIM_MAIN) ]; then \
+		echo CGO_ENABLED=1 $(GO) build $(GOFLAGS_B) -o bin/containerd-shim-ocirun-v2 ./cmd/containerd-shim-ocirun-v2; \
+		CGO_ENABLED=1 $(GO) build $(GOFLAGS_B) -o bin/containerd-shim-ocirun-v2 ./cmd/containerd-shim-ocirun-v2; \
+	fi
+
+install: build
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 bin/oci-run $(DESTDIR)$(BINDIR)/oci-run
+	@if [ -f bin/containerd-shim-ocirun-v2 ]; then \
+		install -m 0755 bin/containerd-shim-ocirun-v2 $(DESTDIR)$(BINDIR)/containerd-shim-ocirun-v2; \
+	fi
+
+# Every package except the suites under tests/ (they need root and a built binary).
+unit:
+	$(GO) test $(if $(RACE),-race) $$($(GO) list ./... | grep -v /tests/)
+
+integration: build
+	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ -count=1 -timeout 20m
+
+test: unit integration
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './vendor/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+demo:
+	./scripts/demo.sh
+
+bench: build
+	@if [ -d tests/bench ] && ls tests/bench/*.go >/dev/null 2>&1; then \
+		OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/bench/ -run '^$$' -bench . -count=1; \
+	elif [ -x tests/bench/run ]; then \
+		OCIRUN_BIN=$(CURDIR)/bin/oci-run tests/bench/run; \
+	else \
+		echo "bench: no harness in tests/bench yet"; \
+	fi
+
+clean:
+	rm -rf bin
