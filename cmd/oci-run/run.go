@@ -1,0 +1,111 @@
+package main
+
+import (
+	"os"
+	"os/signal"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/libcontainer"
+)
+
+func cmdRun(g *global, args []string) error {
+	var o createOpts
+	var detach, keep bool
+	fs := newFlags("run")
+	o.register(fs)
+	fs.BoolVar(&detach, "detach", false, "do not wait for the container")
+	fs.BoolVar(&detach, "d", false, "do not wait for the container (short)")
+	fs.BoolVar(&keep, "keep", false, "keep the container's state after it exits")
+	pos, err := parseArgs(fs, args, 1, 1, "[--bundle DIR] [--detach] [--keep] ID")
+	if err != nil {
+		return err
+	}
+	id := pos[0]
+	if err := libcontainer.ValidateID(id); err != nil {
+		return err
+	}
+	cfg, err := o.loadConfig(g, id)
+	if err != nil {
+		return err
+	}
+	var tty *ttyRelay
+	if !detach && cfg.Process != nil && cfg.Process.Terminal && o.consoleSocket == "" {
+		// Foreground with a terminal: oci-run itself holds the pty master
+		// and relays it to its own stdio.
+		if tty, err = newTTYRelay(); err != nil {
+			return err
+		}
+		defer tty.close()
+		o.console = tty.remote
+	}
+	p, cleanup, err := o.process(cfg)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if !detach {
+		// The init may be our grandchild (when the C stage forks); as a
+		// subreaper we can still wait for it.
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			return err
+		}
+	}
+	c, err := libcontainer.New(g.root, id, cfg, g.options())
+	if err != nil {
+		return err
+	}
+	sigs := make(chan os.Signal, 64)
+	if !detach {
+		signal.Notify(sigs)
+		defer signal.Stop(sigs)
+	}
+	if err := c.Run(p); err != nil {
+		return err
+	}
+	if detach {
+		return nil
+	}
+	if tty != nil {
+		if err := tty.attach(); err != nil {
+			c.Destroy(true)
+			return err
+		}
+	}
+	done := make(chan unix.WaitStatus, 1)
+	go func() {
+		ws, err := c.Wait()
+		if err != nil {
+			g.log.Warn("wait for container", "id", id, "err", err)
+		}
+		done <- ws
+	}()
+	for {
+		select {
+		case ws := <-done:
+			if tty != nil {
+				tty.drain()
+			}
+			if !keep {
+				if err := c.Destroy(true); err != nil {
+					g.log.Warn("delete container", "id", id, "err", err)
+				}
+			}
+			return &exitError{code: libcontainer.ExitCode(ws)}
+		case s := <-sigs:
+			sig := s.(unix.Signal)
+			switch sig {
+			case unix.SIGCHLD, unix.SIGURG, unix.SIGPIPE:
+				continue
+			case unix.SIGWINCH:
+				if tty != nil {
+					tty.resize()
+				}
+				continue
+			}
+			if err := c.Signal(sig, false); err != nil {
+				g.log.Debug("forward signal", "signal", sig, "err", err)
+			}
+		}
+	}
+}

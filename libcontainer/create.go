@@ -1,0 +1,242 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/cgroups"
+	"github.com/oci-run/oci-run/libcontainer/configs"
+)
+
+// Create starts the container's init and sets everything up (namespaces,
+// cgroup, root filesystem, hooks up to createContainer). It returns once
+// the init waits to be started (status Created) with state.json written.
+// On failure nothing is left: no process, cgroup, fifo or state directory,
+// and the Container cannot be used again.
+func (c *Container) Create(p *Process) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != nil {
+		st, _ := c.statusLocked()
+		return &StateError{ID: c.id, Op: "create", Status: st}
+	}
+	lock, err := lockDir(c.dir)
+	if err != nil {
+		os.RemoveAll(c.dir)
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer lock.unlock()
+	if err := c.create(p, true); err != nil {
+		os.RemoveAll(c.dir)
+		return err
+	}
+	return nil
+}
+
+// Run creates the container and starts its process at once, without the
+// exec fifo round trip. The caller waits with Wait.
+func (c *Container) Run(p *Process) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != nil {
+		st, _ := c.statusLocked()
+		return &StateError{ID: c.id, Op: "run", Status: st}
+	}
+	lock, err := lockDir(c.dir)
+	if err != nil {
+		os.RemoveAll(c.dir)
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer lock.unlock()
+	if err := c.create(p, false); err != nil {
+		os.RemoveAll(c.dir)
+		return err
+	}
+	if err := c.init.start(); err != nil {
+		c.teardownLocked()
+		os.RemoveAll(c.dir)
+		return fmt.Errorf("container %s: start: %w", c.id, err)
+	}
+	c.runPoststart()
+	return nil
+}
+
+// create does the work of Create and Run; useFifo selects Create's
+// behaviour (the init blocks on exec.fifo until Start).
+func (c *Container) create(p *Process, useFifo bool) (retErr error) {
+	cfg := c.config
+	spec := p.spec(cfg)
+	if spec == nil {
+		return fmt.Errorf("container %s: no process to run", c.id)
+	}
+	if p == nil {
+		p = &Process{}
+	}
+	var fifo *os.File
+	if useFifo {
+		f, err := c.makeFifo()
+		if err != nil {
+			return err
+		}
+		fifo = f
+		defer fifo.Close()
+	}
+	ip, err := spawnInit(c, p, spec, fifo)
+	if err != nil {
+		return err
+	}
+	c.init = ip
+	defer func() {
+		if retErr != nil {
+			c.teardownLocked()
+		}
+	}()
+
+	if cfg.Cgroups != nil {
+		m, err := cgroups.New(cfg.Cgroups, c.opts.Cgroups)
+		if err != nil {
+			return fmt.Errorf("container %s: cgroup: %w", c.id, err)
+		}
+		if err := m.Apply(ip.pid); err != nil {
+			m.Destroy()
+			return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
+		}
+		c.cgroup = m
+		if cfg.Cgroups.Resources != nil {
+			if err := m.Set(cfg.Cgroups.Resources); err != nil {
+				return fmt.Errorf("container %s: set cgroup resources: %w", c.id, err)
+			}
+		}
+	}
+	if err := ip.configure(c, p, spec, fifo); err != nil {
+		return err
+	}
+	st := &State{
+		ID:             c.id,
+		InitPid:        ip.pid,
+		InitStartTime:  ip.startTime,
+		Created:        ip.created,
+		Bundle:         bundleOf(cfg),
+		Config:         cfg,
+		NamespacePaths: namespacePaths(ip.pid, cfg),
+	}
+	if c.cgroup != nil {
+		st.CgroupPaths = c.cgroup.Paths()
+	}
+	if p.PidFile != "" {
+		if err := writePidFile(p.PidFile, ip.pid); err != nil {
+			return err
+		}
+	}
+	if err := writeState(c.dir, st); err != nil {
+		if p.PidFile != "" {
+			os.Remove(p.PidFile)
+		}
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	c.state = st
+	return nil
+}
+
+// makeFifo creates <dir>/exec.fifo and returns an O_PATH handle on it for
+// the init to reopen for writing.
+func (c *Container) makeFifo() (*os.File, error) {
+	path := filepath.Join(c.dir, fifoName)
+	old := unix.Umask(0)
+	err := unix.Mkfifo(path, 0o622)
+	unix.Umask(old)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: create exec fifo: %w", c.id, err)
+	}
+	if uid, ok := c.config.HostUID(0); ok && uid != 0 {
+		gid, _ := c.config.HostGID(0)
+		if err := os.Chown(path, int(uid), int(gid)); err != nil {
+			return nil, fmt.Errorf("container %s: chown exec fifo: %w", c.id, err)
+		}
+	}
+	fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: open exec fifo: %w", c.id, err)
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// teardownLocked undoes a partial create: kills the init, removes the
+// cgroup and the fifo. The caller removes the state directory.
+func (c *Container) teardownLocked() {
+	if c.init != nil {
+		c.init.kill()
+		c.init = nil
+	}
+	if c.cgroup != nil {
+		if err := destroyCgroup(c.cgroup); err != nil {
+			c.log.Warn("remove cgroup after failed create", "id", c.id, "err", err)
+		}
+		c.cgroup = nil
+	}
+	os.Remove(filepath.Join(c.dir, fifoName))
+}
+
+func bundleOf(cfg *configs.Config) string {
+	for _, l := range cfg.Labels {
+		if len(l) > 7 && l[:7] == "bundle=" {
+			return l[7:]
+		}
+	}
+	return ""
+}
+
+func namespacePaths(pid int, cfg *configs.Config) map[configs.NamespaceType]string {
+	m := make(map[configs.NamespaceType]string, len(cfg.Namespaces))
+	for _, ns := range cfg.Namespaces {
+		m[ns.Type] = fmt.Sprintf("/proc/%d/ns/%s", pid, ns.Type.ProcName())
+	}
+	return m
+}
+
+func writePidFile(path string, pid int) error {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp := filepath.Join(dir, "."+name+".tmp")
+	if err := os.WriteFile(tmp, []byte(fmt.Sprint(pid)), 0o644); err != nil {
+		return fmt.Errorf("write pid file %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write pid file %s: %w", path, err)
+	}
+	return nil
+}
+
+// destroyCgroup kills whatever is left in the cgroup and removes it.
+func destroyCgroup(m cgroups.Manager) error {
+	if !m.Exists() {
+		return nil
+	}
+	if k, ok := m.(cgroups.Killer); ok {
+		k.Kill()
+	} else if pids, err := m.GetAllPids(); err == nil && len(pids) > 0 {
+		for _, pid := range pids {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+		m.Freeze(configs.Thawed)
+	}
+	var err error
+	for i := 0; i < 50; i++ {
+		if err = m.Destroy(); err == nil {
+			return nil
+		}
+		if !errors.Is(err, unix.EBUSY) {
+			sleepBackoff(i)
+			continue
+		}
+		sleepBackoff(i)
+	}
+	return err
+}

@@ -1,0 +1,351 @@
+package libcontainer
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/nsenter"
+)
+
+// initProcess is the parent's handle on a container init it started.
+type initProcess struct {
+	id        string
+	cmd       *exec.Cmd // our direct child: the init, or the C stage's intermediate
+	direct    bool      // the init itself is our child (no C-stage fork)
+	pid       int
+	pidfd     int
+	startTime uint64
+	created   time.Time
+	sock      *os.File // parent end of the sync socket
+	waited    bool
+	status    unix.WaitStatus
+}
+
+// spawnInit re-execs the runtime binary (from a sealed handle) as the
+// container init, runs the C stage's part of the sync protocol and returns
+// once the init's pid is known.
+func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (*initProcess, error) {
+	cfg := c.config
+	exePath := c.opts.InitPath
+	if exePath == "" {
+		exePath = "/proc/self/exe"
+	}
+	exe, err := sealedExe(exePath)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer exe.Close()
+	// Keep the exe handle above every fd the child gets, so the dup2s that
+	// place ExtraFiles can never land on it before execve resolves it.
+	hi, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 100+len(p.ExtraFiles))
+	if err != nil {
+		return nil, fmt.Errorf("container %s: dup sealed exe: %w", c.id, err)
+	}
+	exeHi := os.NewFile(uintptr(hi), "oci-run-sealed")
+	defer exeHi.Close()
+
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: sync socketpair: %w", c.id, err)
+	}
+	parentSock := os.NewFile(uintptr(fds[0]), "sync-parent")
+	childSock := os.NewFile(uintptr(fds[1]), "sync-child")
+	defer childSock.Close()
+
+	args := c.opts.InitArgs
+	if len(args) == 0 {
+		args = []string{os.Args[0], "init"}
+	}
+	extra := append([]*os.File{}, p.ExtraFiles...)
+	syncFD := 3 + len(extra)
+	extra = append(extra, childSock)
+	cmd := &exec.Cmd{
+		Path:       "/proc/self/fd/" + strconv.Itoa(hi),
+		Args:       args,
+		Env:        []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
+		ExtraFiles: extra,
+		SysProcAttr: &syscall.SysProcAttr{},
+	}
+	if !spec.Terminal {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(p.Stdin), fileOrNil(p.Stdout), fileOrNil(p.Stderr)
+	}
+	boot, fast := bootstrapFor(cfg)
+	if fast {
+		cmd.SysProcAttr.Cloneflags = cfg.Namespaces.CloneFlags() &^ unix.CLONE_NEWCGROUP
+		if cmd.SysProcAttr.Cloneflags&unix.CLONE_NEWUSER != 0 {
+			cmd.SysProcAttr.UidMappings = sysIDMaps(cfg.UIDMappings)
+			cmd.SysProcAttr.GidMappings = sysIDMaps(cfg.GIDMappings)
+			cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+		}
+	}
+	bootBytes, err := boot.Encode()
+	if err != nil {
+		parentSock.Close()
+		return nil, fmt.Errorf("container %s: bootstrap: %w", c.id, err)
+	}
+	if err := cmd.Start(); err != nil {
+		parentSock.Close()
+		return nil, fmt.Errorf("container %s: start init: %w", c.id, err)
+	}
+	childSock.Close()
+	ip := &initProcess{id: c.id, cmd: cmd, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
+	if err := ip.bootstrap(bootBytes, cfg); err != nil {
+		ip.kill()
+		return nil, err
+	}
+	return ip, nil
+}
+
+func fileOrNil(f *os.File) io.ReadWriter {
+	if f == nil {
+		return nil
+	}
+	return f
+}
+
+func sysIDMaps(m []configs.IDMap) []syscall.SysProcIDMap {
+	out := make([]syscall.SysProcIDMap, len(m))
+	for i, e := range m {
+		out[i] = syscall.SysProcIDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)}
+	}
+	return out
+}
+
+// bootstrap runs the C stage's half of the protocol: send the bootstrap,
+// answer a uid/gid map request, learn the init's pid.
+func (ip *initProcess) bootstrap(boot []byte, cfg *configs.Config) error {
+	if err := nsenter.WriteFrame(ip.sock, nsenter.MsgBootstrap, boot); err != nil {
+		return ip.died(fmt.Errorf("send bootstrap: %w", err))
+	}
+	for {
+		typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
+		if err != nil {
+			return ip.died(fmt.Errorf("read from init: %w", err))
+		}
+		switch typ {
+		case nsenter.MsgUsermapReq:
+			if len(payload) != 4 {
+				return fmt.Errorf("container %s: bad usermap request", ip.id)
+			}
+			pid := int(binary.LittleEndian.Uint32(payload))
+			if err := writeIDMaps(pid, cfg); err != nil {
+				nsenter.WriteFrame(ip.sock, nsenter.MsgError, []byte(err.Error()))
+				return fmt.Errorf("container %s: %w", ip.id, err)
+			}
+			if err := nsenter.WriteFrame(ip.sock, nsenter.MsgUsermapAck, nil); err != nil {
+				return ip.died(err)
+			}
+		case nsenter.MsgChildPid:
+			if len(payload) != 4 {
+				return fmt.Errorf("container %s: bad child pid message", ip.id)
+			}
+			ip.pid = int(binary.LittleEndian.Uint32(payload))
+			return ip.adoptPid()
+		case nsenter.MsgError:
+			return &InitError{ID: ip.id, Msg: string(payload)}
+		default:
+			return fmt.Errorf("container %s: unexpected sync frame %d from init", ip.id, typ)
+		}
+	}
+}
+
+// adoptPid finishes learning the init's pid: reaps the C stage's
+// intermediate if there was one, and pins the init with a pidfd.
+func (ip *initProcess) adoptPid() error {
+	ip.direct = ip.pid == ip.cmd.Process.Pid
+	if !ip.direct {
+		if err := ip.cmd.Wait(); err != nil {
+			return fmt.Errorf("container %s: init intermediate: %w", ip.id, err)
+		}
+	}
+	fd, err := unix.PidfdOpen(ip.pid, 0)
+	if err != nil {
+		return fmt.Errorf("container %s: pidfd_open %d: %w", ip.id, ip.pid, err)
+	}
+	ip.pidfd = fd
+	st, err := readProcStat(ip.pid)
+	if err != nil {
+		return fmt.Errorf("container %s: init %d: %w", ip.id, ip.pid, err)
+	}
+	ip.startTime = st.StartTime
+	return nil
+}
+
+// configure sends the init its configuration and serves its requests
+// until it reports ready.
+func (ip *initProcess) configure(c *Container, p *Process, spec *configs.Process, fifo *os.File) error {
+	cfg := c.config
+	ic := &initConfig{
+		ID:             c.id,
+		Config:         cfg,
+		Process:        spec,
+		Bundle:         bundleOf(cfg),
+		FifoFD:         -1,
+		ConsoleFD:      -1,
+		HasParentHooks: len(cfg.Hooks[configs.Prestart])+len(cfg.Hooks[configs.CreateRuntime]) > 0,
+	}
+	next := 3 + len(p.ExtraFiles) + 1
+	if fifo != nil {
+		ic.FifoFD = next
+		next++
+	}
+	if spec.Terminal {
+		if p.ConsoleSocket == nil {
+			return fmt.Errorf("container %s: process.terminal is set but no console socket was given", c.id)
+		}
+		ic.ConsoleFD = next
+	}
+	if c.cgroup != nil {
+		ic.CgroupPaths = c.cgroup.Paths()
+	}
+	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
+		return ip.died(fmt.Errorf("send config: %w", err))
+	}
+	for {
+		typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
+		if err != nil {
+			return ip.died(fmt.Errorf("read from init: %w", err))
+		}
+		switch typ {
+		case msgHooksReq:
+			st := c.ociState(Creating, ip.pid)
+			err := runHooks(cfg.Hooks, configs.Prestart, st)
+			if err == nil {
+				err = runHooks(cfg.Hooks, configs.CreateRuntime, st)
+			}
+			if err != nil {
+				nsenter.WriteFrame(ip.sock, nsenter.MsgError, []byte(err.Error()))
+				return fmt.Errorf("container %s: %w", c.id, err)
+			}
+			if err := nsenter.WriteFrame(ip.sock, msgHooksDone, nil); err != nil {
+				return ip.died(err)
+			}
+		case msgReady:
+			return nil
+		case nsenter.MsgError:
+			return &InitError{ID: c.id, Msg: string(payload)}
+		default:
+			return fmt.Errorf("container %s: unexpected sync frame %d from init", c.id, typ)
+		}
+	}
+}
+
+// start tells an init created without a fifo to exec the process, and
+// waits for the exec to succeed (the sync socket closes on exec).
+func (ip *initProcess) start() error {
+	defer ip.closeSock()
+	if err := nsenter.WriteFrame(ip.sock, msgStart, nil); err != nil {
+		return ip.died(err)
+	}
+	typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if typ == nsenter.MsgError {
+		return &InitError{ID: ip.id, Msg: string(payload)}
+	}
+	return fmt.Errorf("unexpected sync frame %d from init", typ)
+}
+
+func (ip *initProcess) closeSock() {
+	if ip.sock != nil {
+		ip.sock.Close()
+		ip.sock = nil
+	}
+}
+
+// died turns a broken sync socket into the init's exit status when it can.
+func (ip *initProcess) died(err error) error {
+	if ip.cmd != nil && ip.cmd.Process != nil && ip.pid == 0 || ip.direct {
+		if e := ip.wait(); e == nil {
+			return fmt.Errorf("container %s: init exited (%s) during setup: %w", ip.id, describeStatus(ip.status), err)
+		}
+	}
+	return fmt.Errorf("container %s: %w", ip.id, err)
+}
+
+// kill SIGKILLs the init (and the intermediate), and reaps what is ours.
+func (ip *initProcess) kill() {
+	if ip.pidfd >= 0 {
+		unix.PidfdSendSignal(ip.pidfd, unix.SIGKILL, nil, 0)
+	} else if ip.cmd != nil && ip.cmd.Process != nil {
+		ip.cmd.Process.Signal(unix.SIGKILL)
+	}
+	if ip.direct || ip.pid == 0 {
+		ip.wait()
+	} else if ip.pidfd >= 0 {
+		waitPidfdExit(ip.pidfd, 5*time.Second)
+		unix.Wait4(ip.pid, nil, unix.WNOHANG, nil) // reap if we are its subreaper
+	}
+	ip.closeSock()
+	ip.release()
+}
+
+func (ip *initProcess) release() {
+	if ip.pidfd >= 0 {
+		unix.Close(ip.pidfd)
+		ip.pidfd = -1
+	}
+}
+
+// wait waits for the init (or, before its pid is known, our child) to exit
+// and records its status. The init must be our child or, after the C
+// stage forked, we must be its subreaper.
+func (ip *initProcess) wait() error {
+	if ip.waited {
+		return nil
+	}
+	pid := ip.pid
+	if pid == 0 {
+		pid = ip.cmd.Process.Pid
+	}
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(pid, &ws, 0, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("wait for init %d: %w", pid, err)
+		}
+		break
+	}
+	ip.waited, ip.status = true, ws
+	return nil
+}
+
+func describeStatus(ws unix.WaitStatus) string {
+	if ws.Signaled() {
+		return "killed by " + ws.Signal().String()
+	}
+	return "exit status " + strconv.Itoa(ws.ExitStatus())
+}
+
+// ociState is the OCI state handed to hooks.
+func (c *Container) ociState(status Status, pid int) *specs.State {
+	st := &specs.State{
+		Version: specs.Version,
+		ID:      c.id,
+		Status:  specs.ContainerState(status),
+		Pid:     pid,
+		Bundle:  bundleOf(c.config),
+	}
+	if c.config != nil {
+		st.Annotations = c.config.Annotations
+	}
+	return st
+}

@@ -1,0 +1,50 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// Signal sends sig to the container's init, or with all to every process
+// in its cgroup. The container must be created, running or paused.
+func (c *Container) Signal(sig unix.Signal, all bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, err := c.statusLocked()
+	if err != nil {
+		return err
+	}
+	if st == Stopped || st == Creating {
+		return &StateError{ID: c.id, Op: "signal", Status: st}
+	}
+	if all && c.cgroup != nil {
+		return c.signalAll(sig)
+	}
+	fd, err := openPidfd(c.state.InitPid, c.state.InitStartTime)
+	if err != nil {
+		if errors.Is(err, ErrNotRunning) {
+			return &StateError{ID: c.id, Op: "signal", Status: Stopped}
+		}
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer unix.Close(fd)
+	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
+		return fmt.Errorf("container %s: send %s: %w", c.id, unix.SignalName(sig), err)
+	}
+	return nil
+}
+
+func (c *Container) signalAll(sig unix.Signal) error {
+	pids, err := c.cgroup.GetAllPids()
+	if err != nil {
+		return fmt.Errorf("container %s: list processes: %w", c.id, err)
+	}
+	for _, pid := range pids {
+		if err := unix.Kill(pid, sig); err != nil && err != unix.ESRCH {
+			return fmt.Errorf("container %s: signal pid %d: %w", c.id, pid, err)
+		}
+	}
+	return nil
+}

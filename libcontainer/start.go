@@ -1,0 +1,103 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/libcontainer/configs"
+)
+
+// Start lets a Created container's process run: it opens the exec fifo
+// the init is blocked on, then runs the poststart hooks.
+func (c *Container) Start() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	lock, err := lockDir(c.dir)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer lock.unlock()
+	st, err := c.statusLocked()
+	if err != nil {
+		return err
+	}
+	if st != Created {
+		return &StateError{ID: c.id, Op: "start", Status: st}
+	}
+	if err := c.openFifo(); err != nil {
+		return err
+	}
+	c.runPoststart()
+	return nil
+}
+
+// openFifo unblocks the init. Opening a fifo for reading blocks until a
+// writer opens it, so it is done in a goroutine while the init's pidfd is
+// watched: if the init dies first, Start fails instead of hanging.
+func (c *Container) openFifo() error {
+	path := filepath.Join(c.dir, fifoName)
+	pidfd, err := openPidfd(c.state.InitPid, c.state.InitStartTime)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer unix.Close(pidfd)
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := os.OpenFile(path, os.O_RDONLY, 0)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer f.Close()
+		var b [1]byte
+		n, err := f.Read(b[:])
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		done <- result{n: n, err: err}
+	}()
+	exited := make(chan struct{})
+	go func() {
+		if waitPidfdExit(pidfd, -1) {
+			close(exited)
+		}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return fmt.Errorf("container %s: open exec fifo: %w", c.id, r.err)
+		}
+		if r.n != 1 {
+			return fmt.Errorf("container %s: init exited before starting the process", c.id)
+		}
+	case <-exited:
+		// Unblock the reader goroutine: be the writer it waits for.
+		if w, err := os.OpenFile(path, os.O_WRONLY|unix.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+		<-done
+		os.Remove(path)
+		return fmt.Errorf("container %s: init exited before starting the process", c.id)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("container %s: remove exec fifo: %w", c.id, err)
+	}
+	return nil
+}
+
+// runPoststart runs the poststart hooks; per the spec a failure is logged
+// and the container keeps running.
+func (c *Container) runPoststart() {
+	if err := runHooks(c.config.Hooks, configs.Poststart, c.ociState(Running, c.state.InitPid)); err != nil {
+		c.log.Warn("poststart hook failed", "id", c.id, "err", err)
+	}
+}

@@ -1,0 +1,44 @@
+package libcontainer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/nsenter"
+)
+
+// Go-side frame types of the sync protocol (docs/sync-protocol.md); the C
+// stage's types 1-15 are in package nsenter.
+const (
+	msgInitConfig uint32 = 16 // parent -> init: JSON initConfig
+	msgHooksReq   uint32 = 17 // init -> parent: mounts done, run prestart/createRuntime hooks
+	msgHooksDone  uint32 = 18 // parent -> init: hooks ran
+	msgReady      uint32 = 19 // init -> parent: set up; now waiting to be started
+	msgStart      uint32 = 20 // parent -> init: exec the process now (no exec fifo)
+)
+
+// initConfig is everything the Go init needs, sent as one JSON frame.
+type initConfig struct {
+	ID      string           `json:"id"`
+	Config  *configs.Config  `json:"config"`
+	Process *configs.Process `json:"process"`
+	Bundle  string           `json:"bundle,omitempty"`
+	// FifoFD is the O_PATH fd of the exec fifo to block on (-1: wait for
+	// msgStart on the sync socket instead).
+	FifoFD int `json:"fifoFd"`
+	// ConsoleFD is the console socket fd (-1: no terminal).
+	ConsoleFD   int               `json:"consoleFd"`
+	CgroupPaths map[string]string `json:"cgroupPaths,omitempty"`
+	// HasParentHooks tells the init to stop for prestart/createRuntime hooks.
+	HasParentHooks bool `json:"hasParentHooks,omitempty"`
+}
+
+func writeJSONFrame(w io.Writer, typ uint32, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode sync frame %d: %w", typ, err)
+	}
+	return nsenter.WriteFrame(w, typ, b)
+}

@@ -1,0 +1,36 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNotChild: Wait needs the init to be this process's child (or this
+// process to be its subreaper).
+var ErrNotChild = errors.New("container init is not a child of this process")
+
+// Wait waits for the init of a container this Container value created to
+// exit, and returns its wait status. Exit code convention: ExitCode.
+func (c *Container) Wait() (unix.WaitStatus, error) {
+	c.mu.Lock()
+	ip := c.init
+	c.mu.Unlock()
+	if ip == nil {
+		return 0, fmt.Errorf("container %s: %w", c.id, ErrNotChild)
+	}
+	if err := ip.wait(); err != nil {
+		return 0, fmt.Errorf("container %s: %w", c.id, err)
+	}
+	return ip.status, nil
+}
+
+// ExitCode maps a wait status to a shell-style exit code: the exit status,
+// or 128+signal when the process was killed.
+func ExitCode(ws unix.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
