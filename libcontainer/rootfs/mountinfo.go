@@ -14,6 +14,7 @@ type mountInfo struct {
 	ID         int
 	Root       string
 	Mountpoint string
+	Opts       string   // per-mount options: "rw,nosuid,relatime"
 	Optional   []string // e.g. "shared:1", "master:2"
 	FSType     string
 	Source     string
@@ -53,6 +54,7 @@ func parseMountinfo(r io.Reader) ([]mountInfo, error) {
 			ID:         id,
 			Root:       unescapeOctal(f[3]),
 			Mountpoint: unescapeOctal(f[4]),
+			Opts:       f[5],
 			Optional:   f[6:sep],
 			FSType:     f[sep+1],
 			Source:     unescapeOctal(f[sep+2]),
