@@ -57,10 +57,10 @@ func parseSpec(path string, data []byte) (*specs.Spec, error) {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		le.Line, le.Column = lineColumn(data, syn.Offset)
+		le.Line, le.Column = errorPosition(data, syn.Offset, syn.Error() == "unexpected end of JSON input")
 		le.Msg = "malformed JSON: " + syn.Error()
 	case errors.As(err, &typ):
-		le.Line, le.Column = lineColumn(data, typ.Offset)
+		le.Line, le.Column = errorPosition(data, typ.Offset, false)
 		le.Field = typ.Field
 		le.Msg = fmt.Sprintf("JSON %s cannot be stored in a %s", typ.Value, typ.Type)
 	default:
@@ -69,18 +69,28 @@ func parseSpec(path string, data []byte) (*specs.Spec, error) {
 	return nil, le
 }
 
-// lineColumn turns a byte offset into a 1-based line and column. The
-// decoder's offsets point just past the offending byte, so the column is
-// that of the last byte read.
-func lineColumn(data []byte, offset int64) (int, int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
+// position turns a 0-based byte index into a 1-based line and column; an
+// index at or past the end names the position just after the last byte.
+func position(data []byte, idx int64) (int, int) {
+	if idx < 0 {
+		idx = 0
 	}
-	if offset < 1 {
-		return 1, 1
+	if idx > int64(len(data)) {
+		idx = int64(len(data))
 	}
-	before := data[:offset-1]
+	before := data[:idx]
 	line := bytes.Count(before, []byte{'\n'}) + 1
 	col := len(before) - bytes.LastIndexByte(before, '\n')
 	return line, col
+}
+
+// errorPosition locates a decoder error. The decoder's offsets count the
+// bytes read, including the offending one, so the byte at fault is the one
+// before the offset; at the end of the input there is no such byte and
+// the position is the end itself.
+func errorPosition(data []byte, offset int64, atEOF bool) (int, int) {
+	if atEOF {
+		return position(data, int64(len(data)))
+	}
+	return position(data, offset-1)
 }
