@@ -48,6 +48,15 @@ func checkProcDest(dest string, isBind bool, srcFd int) error {
 	return ErrProcDest
 }
 
+// checkProcDestLexical refuses early a destination that is under /proc as
+// written, before anything is resolved or created for it.
+func checkProcDestLexical(dest string) error {
+	if dest == "/proc" || !isUnder(dest, "/proc") || slices.Contains(procAllowList, dest) {
+		return nil
+	}
+	return ErrProcDest
+}
+
 // openRealDir opens p beneath the root as a directory, creating it if it is
 // missing, and refuses it if any component is a symlink (procfs and sysfs
 // destinations: CVE-2019-16884, CVE-2019-19921).

@@ -228,6 +228,9 @@ func splitOpts(data string) []string {
 // there), and only allow-listed files may be mounted under /proc.
 // It returns the O_PATH target descriptor and its container path.
 func (p *preparer) target(dest string, k kind, realDir, isBind bool, srcFd int) (int, string, error) {
+	if err := checkProcDestLexical(dest); err != nil {
+		return -1, "", err
+	}
 	var fd int
 	var err error
 	if realDir || dest == "/proc" || dest == "/sys" {
