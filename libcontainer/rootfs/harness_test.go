@@ -25,7 +25,45 @@ import (
 	"github.com/oci-run/oci-run/libcontainer/configs"
 )
 
-const childEnv = "OCIRUN_ROOTFS_TEST_REQUEST"
+const (
+	childEnv = "OCIRUN_ROOTFS_TEST_REQUEST"
+	outerEnv = "OCIRUN_ROOTFS_TEST_OUTER"
+)
+
+// runOuter is the outer stage of a childRequest with Outer set.
+func runOuter(reqPath string) int {
+	var req childRequest
+	data, err := os.ReadFile(reqPath)
+	if err == nil {
+		err = json.Unmarshal(data, &req)
+	}
+	if err == nil {
+		err = unix.Mount("tmpfs", req.Outer.Path, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=1m")
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(req.Outer.Path, "outer"), []byte("outer"), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "outer stage:", err)
+		return 1
+	}
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), outerEnv+"=")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: req.Outer.Clone, Pdeathsig: syscall.SIGKILL}
+	if req.Outer.UserNS {
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}}
+		cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+	}
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "inner stage:", err)
+		return 1
+	}
+	return 0
+}
 
 // childRequest is what the child does.
 type childRequest struct {
@@ -45,10 +83,21 @@ type childRequest struct {
 	// OvermountSysctl bind-mounts a regular file over this /proc/sys file
 	// before ApplySysctls.
 	OvermountSysctl string
-	Stat            []string
-	Read            []string
-	Write           []string
-	Exec            []string // shell commands run with /bin/sh -c
+	// Outer, when set, makes the child first mount a nosuid,nodev,noexec
+	// tmpfs at Outer.Path in a plain mount namespace, then run the real
+	// child in new namespaces (Outer.Clone, with a user namespace mapping
+	// 0-65535 when Outer.UserNS): the tmpfs's flags are then locked.
+	Outer *outerStage
+	Stat  []string
+	Read  []string
+	Write []string
+	Exec  []string // shell commands run with /bin/sh -c
+}
+
+type outerStage struct {
+	Path   string
+	Clone  uintptr
+	UserNS bool
 }
 
 type statResult struct {
@@ -99,6 +148,9 @@ var errKinds = []struct {
 
 func runChild(reqPath string) {
 	runtime.LockOSThread()
+	if os.Getenv(outerEnv) != "" {
+		os.Exit(runOuter(reqPath))
+	}
 	var req childRequest
 	res := childResult{Stat: map[string]statResult{}, Read: map[string]string{}, ReadErr: map[string]string{},
 		Write: map[string]string{}, Exec: map[string]string{}}
@@ -314,11 +366,19 @@ func run(t *testing.T, dir string, req childRequest, extra uintptr, attr func(*s
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), childEnv+"="+reqPath, "PATH=/bin")
+	if req.Outer != nil {
+		cmd.Env = append(cmd.Env, outerEnv+"=1")
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC | extra,
 		Pdeathsig:  syscall.SIGKILL,
+	}
+	if req.Outer != nil {
+		// Only a mount namespace: in a new pid namespace with the host's
+		// /proc, the uid_map of the inner stage could not be written.
+		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWNS
 	}
 	if attr != nil {
 		attr(cmd.SysProcAttr)
