@@ -94,7 +94,24 @@ func TestMain(m *testing.M) {
 	if os.Getenv(EnvInit) == "1" {
 		testInit()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if left := leftChildren(); left != "" && code == 0 {
+		fmt.Fprintf(os.Stderr, "processes left behind: %s\n", left)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// leftChildren lists our children still alive or unreaped (the test inits
+// are our children even when forked, thanks to CLONE_PARENT).
+func leftChildren() string {
+	tasks, _ := os.ReadDir("/proc/self/task")
+	var left []string
+	for _, task := range tasks {
+		b, _ := os.ReadFile("/proc/self/task/" + task.Name() + "/children")
+		left = append(left, strings.Fields(string(b))...)
+	}
+	return strings.Join(left, " ")
 }
 
 // child is one re-exec of the test binary with the C stage active.
