@@ -2,6 +2,7 @@ package specconv
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 
@@ -26,12 +27,13 @@ func convertNamespaces(list []specs.LinuxNamespace) (configs.Namespaces, error) 
 	return out, nil
 }
 
-// KnownNamespaces lists the OCI namespace types ToConfig accepts.
+// KnownNamespaces lists, sorted, the OCI namespace types ToConfig accepts.
 func KnownNamespaces() []string {
 	out := make([]string, 0, len(configs.AllNamespaceTypes))
 	for _, t := range configs.AllNamespaceTypes {
 		out = append(out, string(t))
 	}
+	slices.Sort(out)
 	return out
 }
 
