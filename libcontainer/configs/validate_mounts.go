@@ -24,6 +24,9 @@ func validateMounts(c *Config) error {
 			return invalid(field+".type", m.Device, "must not contain a NUL byte")
 		}
 		if len(m.UIDMappings) == 0 && len(m.GIDMappings) == 0 {
+			if m.IDMapRecursive {
+				return invalid(field, m.Destination, "idmapRecursive is set but the mount has no id mappings")
+			}
 			continue
 		}
 		if !m.IsBind() {

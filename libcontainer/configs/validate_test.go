@@ -145,6 +145,7 @@ func TestValidate(t *testing.T) {
 		{"empty mount destination", func(c *Config) { c.Mounts[0].Destination = "" }, "mounts[0].destination", "must be set"},
 		{"nil mount", func(c *Config) { c.Mounts[0] = nil }, "mounts[0]", "null"},
 		{"idmap on non-bind", func(c *Config) { c.Mounts[0].UIDMappings = []IDMap{{Size: 1}} }, "mounts[0]", "must be bind mounts"},
+		{"idmap recursive without maps", func(c *Config) { c.Mounts[1].IDMapRecursive = true }, "mounts[1]", "no id mappings"},
 		{"idmap without gid", func(c *Config) { c.Mounts[1].UIDMappings = []IDMap{{Size: 1}} }, "mounts[1]", "both uid and gid"},
 		{"device relative", func(c *Config) { c.Devices[0].Path = "dev/null" }, "devices[0].path", "absolute"},
 		{"device type", func(c *Config) { c.Devices[0].Type = AnyDevice }, "devices[0].type", "must be 'c', 'b' or 'p'"},
