@@ -472,3 +472,7 @@ func hasKind(res childResult, k string) bool {
 }
 
 var _ = fmt.Sprintf
+
+func mkdirs(p string) error             { return os.MkdirAll(p, 0o755) }
+func symlink(target, link string) error { return os.Symlink(target, link) }
+func exists(p string) bool              { _, err := os.Lstat(p); return err == nil }
