@@ -116,7 +116,7 @@ func leftChildren() string {
 
 // child is one re-exec of the test binary with the C stage active.
 type child struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	sock   *os.File // our end of the sync socket
 	stderr bytes.Buffer
@@ -127,7 +127,7 @@ type child struct {
 
 // spawn starts the test binary as an init with a fresh socket pair and
 // registers cleanup that kills and reaps whatever it left.
-func spawn(t *testing.T) *child {
+func spawn(t testing.TB) *child {
 	t.Helper()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -234,7 +234,7 @@ func (c *child) handshake(um usermap) error {
 }
 
 // start spawns an init running b and completes the C stage handshake.
-func start(t *testing.T, b *Bootstrap, um usermap) *child {
+func start(t testing.TB, b *Bootstrap, um usermap) *child {
 	t.Helper()
 	payload, err := b.Encode()
 	if err != nil {

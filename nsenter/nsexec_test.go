@@ -378,3 +378,28 @@ func procPPid(t *testing.T, pid int) int {
 	t.Fatalf("no PPid in /proc/%d/status", pid)
 	return 0
 }
+
+// BenchmarkInitStart times a re-exec through the C stage into Go, with the
+// namespaces of a typical container, to the first answer from the Go side.
+func BenchmarkInitStart(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	for _, bc := range []struct {
+		name string
+		bs   Bootstrap
+		um   usermap
+	}{
+		{"none", Bootstrap{}, nil},
+		{"container", Bootstrap{CloneFlags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP}, nil},
+		{"userns-container", Bootstrap{CloneFlags: NamespaceFlags &^ unix.CLONE_NEWTIME}, writeMaps(100000)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				c := start(b, &bc.bs, bc.um)
+				c.query()
+				c.exit()
+			}
+		})
+	}
+}
