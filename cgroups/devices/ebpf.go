@@ -82,9 +82,15 @@ func Instructions(rules []*configs.DeviceRule) (asm.Instructions, error) {
 		if r.Allow {
 			verdict = 1
 		}
+		unconditional := len(block) == 0
 		block = append(block, asm.Mov.Imm(asm.R0, verdict), asm.Return())
 		block[0] = block[0].WithSymbol(label(i))
 		insns = append(insns, block...)
+		if unconditional {
+			// matches everything: earlier rules and the default are
+			// unreachable, and the verifier refuses dead code.
+			return insns, nil
+		}
 	}
 	insns = append(insns,
 		asm.Mov.Imm(asm.R0, 0).WithSymbol(label(-1)),

@@ -255,7 +255,7 @@ func TestOOMEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Memory.Usage.Limit != 32<<20 || st.Memory.Usage.MaxUsage != 32<<20 || st.Memory.OOMKills == 0 {
+	if st.Memory.Usage.Limit != 32<<20 || st.Memory.Usage.MaxUsage < 30<<20 || st.Memory.OOMKills == 0 {
 		t.Errorf("memory stats after OOM: usage %+v swap %+v oomKills=%d", st.Memory.Usage, st.Memory.Swap, st.Memory.OOMKills)
 	}
 }
