@@ -127,7 +127,11 @@ type child struct {
 
 // spawn starts the test binary as an init with a fresh socket pair and
 // registers cleanup that kills and reaps whatever it left.
-func spawn(t testing.TB) *child {
+func spawn(t testing.TB) *child { return spawnWith(t, 0) }
+
+// spawnWith is spawn with namespaces created by Go's own clone (as
+// libcontainer does when the C stage has nothing to do).
+func spawnWith(t testing.TB, goCloneFlags uintptr) *child {
 	t.Helper()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -145,7 +149,7 @@ func spawn(t testing.TB) *child {
 	c.cmd.Env = append(os.Environ(), EnvInit+"=1", EnvSyncFD+"=3")
 	c.cmd.ExtraFiles = []*os.File{theirs}
 	c.cmd.Stderr = &c.stderr
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Cloneflags: goCloneFlags}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -460,6 +460,67 @@ static uint8_t *read_bootstrap(int syncfd, uint32_t *lenp)
 	return buf;
 }
 
+/*
+ * Our pid as the parent sees it. Normally getpid(). But the parent may have
+ * started us in a new pid namespace itself (clone flags of its own, as
+ * libcontainer does when the C stage has nothing to do): then getppid() is
+ * 0 and getpid() is 1. The parent's namespace is the one just above ours,
+ * whose pid is the next-to-last field of "NSpid:" in /proc/self/status.
+ */
+static pid_t pid_for_parent(int syncfd)
+{
+	char buf[4096], *p, *end;
+	pid_t pids[2] = { 0, 0 };
+	ssize_t n;
+	size_t used = 0;
+	int fd, count = 0;
+
+	if (getppid() != 0)
+		return getpid();
+
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		bail_errno(syncfd, "open /proc/self/status");
+	while (used < sizeof(buf) - 1) {
+		n = read(fd, buf + used, sizeof(buf) - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			bail_errno(syncfd, "read /proc/self/status");
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	buf[used] = '\0';
+
+	p = strstr(buf, "\nNSpid:");
+	if (p == NULL)
+		bail(syncfd, "pid as seen by the parent: no NSpid in /proc/self/status");
+	p += strlen("\nNSpid:");
+	for (;;) {
+		long v;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno != 0 || v <= 0 || v > INT_MAX)
+			break;
+		pids[0] = pids[1];
+		pids[1] = (pid_t)v;
+		count++;
+		p = end;
+	}
+	if (count < 2)
+		bail(syncfd,
+		     "pid as seen by the parent: /proc/self/status shows %d pid namespace level(s)",
+		     count);
+	return pids[0];
+}
+
 /* Copy a join's path into a NUL-terminated buffer of PATH_MAX bytes. */
 static void join_path(const struct ocirun_join *j, char *out)
 {
@@ -540,7 +601,8 @@ static void create_user_ns(int syncfd, bool joined_any)
 	/* The parent must be able to open our /proc files meanwhile. */
 	if (joined_any && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		bail_errno(syncfd, "prctl PR_SET_DUMPABLE 1");
-	if (send_u32(syncfd, OCIRUN_MSG_USERMAP_REQ, (uint32_t)getpid()) < 0)
+	if (send_u32(syncfd, OCIRUN_MSG_USERMAP_REQ,
+		     (uint32_t)pid_for_parent(syncfd)) < 0)
 		bail_errno(syncfd, "usermap: send request");
 	wait_usermap_ack(syncfd);
 	if (joined_any && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -679,7 +741,8 @@ static void nsexec(void)
 		fork_init(syncfd); /* returns in the child only */
 		return;
 	}
-	if (send_u32(syncfd, OCIRUN_MSG_CHILD_PID, (uint32_t)getpid()) < 0)
+	if (send_u32(syncfd, OCIRUN_MSG_CHILD_PID,
+		     (uint32_t)pid_for_parent(syncfd)) < 0)
 		bail_errno(syncfd, "send child pid");
 }
 

@@ -403,3 +403,43 @@ func BenchmarkInitStart(b *testing.B) {
 		})
 	}
 }
+
+// The parent created the pid namespace itself (Go's clone) and the C stage
+// has nothing to do, or only a user namespace to make: it must still
+// report its pid as the parent sees it, not 1.
+func TestParentMadePIDNamespace(t *testing.T) {
+	requireRoot(t)
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		b    Bootstrap
+		um   usermap
+	}{
+		{"empty bootstrap", Bootstrap{}, nil},
+		{"user namespace", Bootstrap{CloneFlags: unix.CLONE_NEWUSER | unix.CLONE_NEWNET}, writeMaps(400000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := spawnWith(t, unix.CLONE_NEWPID)
+			p, err := tc.b.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			WriteFrame(c.sock, MsgBootstrap, p)
+			if err := c.handshake(tc.um); err != nil {
+				t.Fatal(err)
+			}
+			if c.pid != c.cmd.Process.Pid {
+				t.Fatalf("MsgChildPid %d, want %d", c.pid, c.cmd.Process.Pid)
+			}
+			r := c.query()
+			if r.Pid != 1 {
+				t.Errorf("init sees pid %d, want 1", r.Pid)
+			}
+			if tc.um != nil && (r.Uid != 0 || !strings.Contains(r.UIDMap, "400000")) {
+				t.Errorf("uid %d, uid_map %q", r.Uid, r.UIDMap)
+			}
+			c.exit()
+		})
+	}
+}
