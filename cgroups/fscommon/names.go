@@ -15,14 +15,18 @@ func ValidName(name string) error {
 	return nil
 }
 
-// RelPath cleans a path that must stay below a root: it is joined to "/",
-// cleaned, and returned without the leading "/" ("" for the root itself).
-// A path that tries to climb out ("a/../../b") is refused, not clamped.
+// RelPath cleans a path that must stay below a root and returns it without
+// the leading "/" ("" for the root itself). An absolute path is cleaned as
+// the kernel would resolve it from "/" ("/../a" is "a", as in runc); a
+// relative path that climbs out ("a/../../b") is refused, not clamped.
 func RelPath(p string) (string, error) {
 	if strings.ContainsRune(p, 0) {
 		return "", fmt.Errorf("cgroup path %q: %w", p, ErrInvalid)
 	}
-	rel := filepath.Clean(strings.TrimPrefix(p, "/"))
+	if filepath.IsAbs(p) {
+		return strings.TrimPrefix(filepath.Clean(p), "/"), nil
+	}
+	rel := filepath.Clean(p)
 	if rel == "." {
 		return "", nil
 	}
