@@ -176,7 +176,7 @@ func TestStatsFake(t *testing.T) {
 		"memory.events":       "max 3\noom_kill 1\n",
 		"memory.swap.current": "0\n", "memory.swap.max": "max\n",
 		"pids.current": "2\n", "pids.max": "max\n",
-		"io.stat":           "8:0 rbytes=10 wbytes=20 rios=1 wios=2 dbytes=0 dios=0\n",
+		"io.stat":             "8:0 rbytes=10 wbytes=20 rios=1 wios=2 dbytes=0 dios=0\n",
 		"hugetlb.2MB.current": "0\n", "hugetlb.2MB.events": "max 1\n",
 	})
 	st, err := m.Stats()
