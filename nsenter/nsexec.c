@@ -21,7 +21,8 @@
  *
  * Any failure is sent to the parent as MsgError ("nsenter: <step> <what>:
  * <reason>") and the process exits with status 1. The wire format is
- * described in docs/sync-protocol.md, section "C stage".
+ * described in docs/sync-protocol.md, section "C stage"; the bootstrap
+ * parser is in nsparse.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,214 +45,11 @@
 
 #include "nsexec.h"
 
-/* Older C libraries may lack the newest flags. */
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 #define ENV_INIT    "_OCIRUN_INIT"
 #define ENV_SYNC_FD "_OCIRUN_SYNCFD"
 
-/* The namespace types this stage knows, with the names /proc/PID/ns uses. */
-static const struct {
-	uint32_t flag;
-	const char *name;
-} ns_types[] = {
-	{ CLONE_NEWUSER, "user" },     { CLONE_NEWNS, "mnt" },
-	{ CLONE_NEWPID, "pid" },       { CLONE_NEWNET, "net" },
-	{ CLONE_NEWUTS, "uts" },       { CLONE_NEWIPC, "ipc" },
-	{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWTIME, "time" },
-};
-
-#define NS_TYPES_COUNT (sizeof(ns_types) / sizeof(ns_types[0]))
-
-#define ALL_NS_FLAGS                                                    \
-	((uint32_t)(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |        \
-		    CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |        \
-		    CLONE_NEWCGROUP | CLONE_NEWTIME))
-
 /* Namespaces that only apply to children of the process that enters them. */
 #define FORK_NS_FLAGS ((uint32_t)(CLONE_NEWPID | CLONE_NEWTIME))
-
-static const char *ns_name(uint32_t flag)
-{
-	for (size_t i = 0; i < NS_TYPES_COUNT; i++)
-		if (ns_types[i].flag == flag)
-			return ns_types[i].name;
-	return NULL;
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-/* Write "a|b|c" naming the namespaces in flags into buf. */
-static void ns_names(uint32_t flags, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NS_TYPES_COUNT && off < len; i++) {
-		if (!(flags & ns_types[i].flag))
-			continue;
-		int n = snprintf(buf + off, len - off, "%s%s", off ? "|" : "",
-				 ns_types[i].name);
-		if (n < 0)
-			return;
-		off += (size_t)n;
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* Parsing. Pure: no I/O, no allocation; shared with the Go test hook. */
-
-static int parse_fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int parse_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-int ocirun_parse_bootstrap(const uint8_t *buf, size_t len,
-			   struct ocirun_bootstrap *bs, char *err, size_t errlen)
-{
-	bool have_flags = false;
-	size_t off = 0;
-
-	memset(bs, 0, sizeof(*bs));
-	if (errlen > 0)
-		err[0] = '\0';
-	if (len > OCIRUN_MAX_BOOTSTRAP)
-		return parse_fail(err, errlen,
-				  "payload of %zu bytes exceeds the limit of %u",
-				  len, OCIRUN_MAX_BOOTSTRAP);
-	if (len > 0 && buf == NULL)
-		return parse_fail(err, errlen, "no buffer");
-
-	while (off < len) {
-		size_t left = len - off;
-		uint32_t type, alen;
-		const uint8_t *val;
-
-		if (left < 8)
-			return parse_fail(err, errlen,
-					  "truncated attribute header at offset %zu",
-					  off);
-		type = get_le32(buf + off);
-		alen = get_le32(buf + off + 4);
-		if ((size_t)alen > left - 8)
-			return parse_fail(err, errlen,
-					  "attribute %u at offset %zu claims %u bytes but only %zu remain",
-					  type, off, alen, left - 8);
-		val = buf + off + 8;
-		off += 8 + (size_t)alen;
-
-		switch (type) {
-		case OCIRUN_ATTR_CLONEFLAGS:
-			if (have_flags)
-				return parse_fail(err, errlen,
-						  "duplicate CLONEFLAGS attribute");
-			if (alen != 4)
-				return parse_fail(err, errlen,
-						  "CLONEFLAGS attribute of %u bytes, want 4",
-						  alen);
-			bs->cloneflags = get_le32(val);
-			if (bs->cloneflags & ~ALL_NS_FLAGS)
-				return parse_fail(err, errlen,
-						  "unsupported clone flags 0x%x",
-						  bs->cloneflags & ~ALL_NS_FLAGS);
-			have_flags = true;
-			break;
-
-		case OCIRUN_ATTR_NSPATH: {
-			uint32_t nstype, plen;
-
-			if (alen < 5)
-				return parse_fail(err, errlen,
-						  "NSPATH attribute of %u bytes is too short",
-						  alen);
-			nstype = get_le32(val);
-			plen = alen - 4;
-			if (ns_name(nstype) == NULL)
-				return parse_fail(err, errlen,
-						  "NSPATH with invalid namespace type 0x%x",
-						  nstype);
-			if (plen >= PATH_MAX)
-				return parse_fail(err, errlen,
-						  "NSPATH for %s: path of %u bytes is too long",
-						  ns_name(nstype), plen);
-			if (memchr(val + 4, '\0', plen) != NULL)
-				return parse_fail(err, errlen,
-						  "NSPATH for %s: path contains a NUL byte",
-						  ns_name(nstype));
-			for (uint32_t i = 0; i < bs->njoins; i++)
-				if (bs->joins[i].nstype == nstype)
-					return parse_fail(err, errlen,
-							  "NSPATH: %s namespace joined twice",
-							  ns_name(nstype));
-			if (bs->njoins >= OCIRUN_MAX_JOINS) /* unreachable */
-				return parse_fail(err, errlen, "too many NSPATH attributes");
-			bs->joins[bs->njoins].nstype = nstype;
-			bs->joins[bs->njoins].path_len = plen;
-			bs->joins[bs->njoins].path = (const char *)(val + 4);
-			bs->njoins++;
-			break;
-		}
-
-		case OCIRUN_ATTR_TIMENS_OFFSETS:
-			if (bs->timens_offsets != NULL)
-				return parse_fail(err, errlen,
-						  "duplicate TIMENS_OFFSETS attribute");
-			if (alen == 0 || alen > OCIRUN_MAX_TIMENS_OFFSETS)
-				return parse_fail(err, errlen,
-						  "TIMENS_OFFSETS of %u bytes (want 1 to %u)",
-						  alen, OCIRUN_MAX_TIMENS_OFFSETS);
-			if (memchr(val, '\0', alen) != NULL)
-				return parse_fail(err, errlen,
-						  "TIMENS_OFFSETS contains a NUL byte");
-			bs->timens_offsets = (const char *)val;
-			bs->timens_offsets_len = alen;
-			break;
-
-		default:
-			return parse_fail(err, errlen,
-					  "unknown attribute type %u at offset %zu",
-					  type, off - 8 - (size_t)alen);
-		}
-	}
-
-	/* Cross-checks that only make sense on the whole message. */
-	if (bs->timens_offsets != NULL && !(bs->cloneflags & CLONE_NEWTIME))
-		return parse_fail(err, errlen,
-				  "TIMENS_OFFSETS given without creating a time namespace");
-	for (uint32_t i = 0; i < bs->njoins; i++)
-		if (bs->joins[i].nstype & bs->cloneflags)
-			return parse_fail(err, errlen,
-					  "%s namespace both joined and created",
-					  ns_name(bs->joins[i].nstype));
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Socket I/O: whole frames, EINTR and EAGAIN (a non-blocking fd) safe. */
@@ -330,8 +128,8 @@ static int send_frame(int fd, uint32_t type, const void *payload, uint32_t len)
 
 	if (len > sizeof(buf) - 8)
 		len = sizeof(buf) - 8;
-	put_le32(buf, type);
-	put_le32(buf + 4, len);
+	ocirun_put_le32(buf, type);
+	ocirun_put_le32(buf + 4, len);
 	if (len > 0)
 		memcpy(buf + 8, payload, len);
 	return write_full(fd, buf, 8 + (size_t)len);
@@ -341,7 +139,7 @@ static int send_u32(int fd, uint32_t type, uint32_t v)
 {
 	uint8_t b[4];
 
-	put_le32(b, v);
+	ocirun_put_le32(b, v);
 	return send_frame(fd, type, b, sizeof(b));
 }
 
@@ -438,8 +236,8 @@ static uint8_t *read_bootstrap(int syncfd, uint32_t *lenp)
 			bail(syncfd, "read bootstrap: unexpected end of stream");
 		bail_errno(syncfd, "read bootstrap");
 	}
-	type = get_le32(hdr);
-	len = get_le32(hdr + 4);
+	type = ocirun_get_le32(hdr);
+	len = ocirun_get_le32(hdr + 4);
 	if (type != OCIRUN_MSG_BOOTSTRAP)
 		bail(syncfd, "read bootstrap: got frame type %u, want %u", type,
 		     OCIRUN_MSG_BOOTSTRAP);
@@ -546,7 +344,7 @@ static void join_namespaces(int syncfd, const struct ocirun_bootstrap *bs)
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
 		if (fds[i] < 0)
 			bail_errno(syncfd, "open %s namespace %s",
-				   ns_name(bs->joins[i].nstype), path);
+				   ocirun_ns_name(bs->joins[i].nstype), path);
 	}
 
 	for (uint32_t i = 0; i < bs->njoins; i++)
@@ -579,8 +377,8 @@ static void wait_usermap_ack(int syncfd)
 
 	if (read_full(syncfd, hdr, sizeof(hdr)) < 0)
 		_exit(1); /* parent gone or broken: nobody to tell */
-	type = get_le32(hdr);
-	len = get_le32(hdr + 4);
+	type = ocirun_get_le32(hdr);
+	len = ocirun_get_le32(hdr + 4);
 	if (type == OCIRUN_MSG_ERROR)
 		_exit(1); /* the parent gave up and knows why */
 	if (type != OCIRUN_MSG_USERMAP_ACK || len != 0)
@@ -719,7 +517,7 @@ static void nsexec(void)
 	rest = bs.cloneflags & ~(uint32_t)CLONE_NEWUSER;
 	if (rest != 0 && unshare((int)rest) < 0) {
 		int errnum = errno;
-		ns_names(rest, names, sizeof(names));
+		ocirun_ns_names(rest, names, sizeof(names));
 		errno = errnum;
 		bail_errno(syncfd, "unshare %s", names);
 	}

@@ -1,6 +1,6 @@
 /*
- * nsexec.h: the pieces of the C stage that Go code (the cgo test hook in
- * parsehook.go) needs to see. The frame and attribute numbers mirror
+ * nsexec.h: what nsexec.c (the constructor), nsparse.c (the parser) and
+ * the cgo test hook in parsehook.go share. The frame and attribute numbers mirror
  * frame.go and bootstrap.go; docs/sync-protocol.md is the reference.
  */
 #ifndef OCIRUN_NSEXEC_H
@@ -8,6 +8,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Older C libraries may lack the newest flags (values are kernel ABI). */
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 /* Frame types (frame.go). */
 #define OCIRUN_MSG_BOOTSTRAP   1u
@@ -55,5 +63,25 @@ struct ocirun_bootstrap {
 int ocirun_parse_bootstrap(const uint8_t *buf, size_t len,
 			   struct ocirun_bootstrap *out, char *err,
 			   size_t errlen);
+
+/* The /proc/PID/ns name of one CLONE_NEW* flag ("net"), or NULL. */
+const char *ocirun_ns_name(uint32_t flag);
+
+/* Write "mnt|uts|net" naming the namespaces in flags into buf. */
+void ocirun_ns_names(uint32_t flags, char *buf, size_t len);
+
+static inline uint32_t ocirun_get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline void ocirun_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
 
 #endif /* OCIRUN_NSEXEC_H */
