@@ -29,13 +29,13 @@ unit:
 	$(GO) test $(if $(RACE),-race) $$($(GO) list ./... | grep -v /tests/)
 
 integration: build
-	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ -count=1 -timeout 20m
+	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ -count=1 -parallel 4 -timeout 20m
 
 test: unit integration
 
 lint:
 	$(GO) vet ./...
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './vendor/*')); \
+	@out=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 demo:

@@ -23,7 +23,7 @@ import (
 )
 
 // defaultTimeout bounds every CLI invocation: a hang is a failure.
-const defaultTimeout = 30 * time.Second
+const defaultTimeout = 15 * time.Second
 
 // applets are linked to busybox in every rootfs.
 var applets = []string{
@@ -505,7 +505,8 @@ func reapOrReport(pid int) string {
 }
 
 // processesMentioning lists processes (other than this one) whose cmdline or
-// environ contains any needle.
+// environ contains any needle, or whose cwd or root is under the bundle
+// (needles[0]): a half-started init that was never moved into a cgroup.
 func processesMentioning(needles []string) []string {
 	var out []string
 	self := os.Getpid()
@@ -514,6 +515,12 @@ func processesMentioning(needles []string) []string {
 		pid, err := strconv.Atoi(ent.Name())
 		if err != nil || pid == self {
 			continue
+		}
+		for _, f := range []string{"cwd", "root"} {
+			l, err := os.Readlink(fmt.Sprintf("/proc/%d/%s", pid, f))
+			if err == nil && (l == needles[0] || strings.HasPrefix(l, needles[0]+"/")) {
+				out = append(out, fmt.Sprintf("process %d has its %s in the bundle: %s", pid, f, l))
+			}
 		}
 		for _, f := range []string{"cmdline", "environ"} {
 			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, f))
