@@ -63,7 +63,8 @@ if ! grep -q 'hello from oci-run' "$BUNDLE/config.json" || grep -q '"terminal":[
 fi
 
 echo "+ oci-run run --bundle $BUNDLE $ID"
-"$BIN" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+# A container start takes milliseconds; a hang is an error, not a wait.
+timeout 120 "$BIN" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
 echo "+ oci-run delete --force $ID"
 "$BIN" --root "$ROOT" delete --force "$ID" 2>/dev/null || true
 if "$BIN" --root "$ROOT" state "$ID" >/dev/null 2>&1; then

@@ -24,8 +24,11 @@ func (e *env) runOut() string {
 func TestNamespaces(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sh", "-c", `for f in /proc/self/ns/*; do echo "${f##*/} $(readlink $f)"; done; echo "pid=$$"`)
-	if !slices.ContainsFunc(e.spec.Linux.Namespaces, func(n specs.LinuxNamespace) bool { return n.Type == specs.CgroupNamespace }) {
-		e.spec.Linux.Namespaces = append(e.spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
+	// New: pid, network, ipc, uts, mount, cgroup. Not configured: user and
+	// time, which must stay the host's.
+	e.spec.Linux.Namespaces = []specs.LinuxNamespace{
+		{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace}, {Type: specs.IPCNamespace},
+		{Type: specs.UTSNamespace}, {Type: specs.MountNamespace}, {Type: specs.CgroupNamespace},
 	}
 	e.writeConfig()
 	out := e.runOut()
