@@ -70,6 +70,13 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 	extra := append([]*os.File{}, p.ExtraFiles...)
 	syncFD := 3 + len(extra)
 	extra = append(extra, childSock)
+	// Keep in step with configure, which tells the init these fd numbers.
+	if fifo != nil {
+		extra = append(extra, fifo)
+	}
+	if spec.Terminal && p.ConsoleSocket != nil {
+		extra = append(extra, p.ConsoleSocket)
+	}
 	cmd := &exec.Cmd{
 		Path:       "/proc/self/fd/" + strconv.Itoa(hi),
 		Args:       args,
