@@ -31,11 +31,15 @@ func TestHooksOrderAndState(t *testing.T) {
 			Args: []string{"sh", "-c", "/bin/cat > " + dir + "/" + name + ".json && echo " + name + " >> " + dir + "/order"},
 		}
 	}
+	// startContainer takes a while, so a runtime that runs poststart without
+	// waiting for the exec of the user process fails every time, not by luck.
+	slowStart := hook("startContainer", "/out")
+	slowStart.Args[2] = "/bin/cat > /out/startContainer.json && /bin/sleep 0.3 && echo startContainer >> /out/order"
 	e.spec.Hooks = &specs.Hooks{
 		Prestart:        []specs.Hook{hook("prestart", out)},
 		CreateRuntime:   []specs.Hook{hook("createRuntime", out)},
 		CreateContainer: []specs.Hook{hook("createContainer", out)},
-		StartContainer:  []specs.Hook{hook("startContainer", "/out")},
+		StartContainer:  []specs.Hook{slowStart},
 		Poststart:       []specs.Hook{hook("poststart", out)},
 		Poststop:        []specs.Hook{hook("poststop", out)},
 	}
