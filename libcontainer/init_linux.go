@@ -166,19 +166,38 @@ func runInit(sock *os.File) error {
 	if err := nsenter.WriteFrame(sock, msgReady, nil); err != nil {
 		return fmt.Errorf("report ready: %w", err)
 	}
-	if err := waitForStart(sock, fdDir, ic.FifoFD); err != nil {
+	fifo, err := waitForStart(sock, fdDir, ic.FifoFD)
+	if err != nil {
 		return err
 	}
 	unix.Close(fdDir)
 	startState := hookState()
 	startState.Status = specs.StateRunning
-	if err := runHooks(cfg.Hooks, configs.StartContainer, startState); err != nil {
-		return err
+	err = runHooks(cfg.Hooks, configs.StartContainer, startState)
+	if err == nil {
+		err = execProcess(fifo, path, proc.Args, env)
 	}
-	if err := unix.Exec(path, proc.Args, env); err != nil {
-		return fmt.Errorf("exec %s: %w", path, err)
+	if fifo >= 0 {
+		// `start` is reading: the error goes to it, after no "0" byte.
+		unix.Write(fifo, []byte(err.Error()))
 	}
-	return nil
+	return err
+}
+
+// execProcess tells `start` the process is about to run, then execs it.
+// The fifo's write end is close-on-exec: `start` reads "0" and then EOF
+// only once execve has succeeded.
+func execProcess(fifo int, path string, args, env []string) error {
+	if fifo >= 0 {
+		if _, err := unix.Write(fifo, []byte("0")); err != nil {
+			return fmt.Errorf("write exec fifo: %w", err)
+		}
+	}
+	err := unix.Exec(path, args, env)
+	if fifo >= 0 {
+		unix.Write(fifo, []byte("\n"))
+	}
+	return fmt.Errorf("exec %s: %w", path, err)
 }
 
 func expectFrame(sock *os.File, want uint32) error {
@@ -196,23 +215,18 @@ func expectFrame(sock *os.File, want uint32) error {
 }
 
 // waitForStart blocks until the container is started: on the exec fifo
-// (create/start) or on msgStart (run).
-func waitForStart(sock *os.File, fdDir, fifoFD int) error {
+// (create/start), returning its write end, or on msgStart (run), returning -1.
+func waitForStart(sock *os.File, fdDir, fifoFD int) (int, error) {
 	if fifoFD < 0 {
-		return expectFrame(sock, msgStart)
+		return -1, expectFrame(sock, msgStart)
 	}
 	// Opening for writing blocks until `start` opens the fifo for reading.
 	fd, err := unix.Openat(fdDir, strconv.Itoa(fifoFD), unix.O_WRONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("open exec fifo: %w", err)
+		return -1, fmt.Errorf("open exec fifo: %w", err)
 	}
-	if _, err := unix.Write(fd, []byte("0")); err != nil {
-		unix.Close(fd)
-		return fmt.Errorf("write exec fifo: %w", err)
-	}
-	unix.Close(fd)
 	unix.Close(fifoFD)
-	return nil
+	return fd, nil
 }
 
 func setHostnames(cfg *configs.Config) error {

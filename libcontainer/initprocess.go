@@ -78,10 +78,10 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 		extra = append(extra, p.ConsoleSocket)
 	}
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/fd/" + strconv.Itoa(hi),
-		Args:       args,
-		Env:        []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
-		ExtraFiles: extra,
+		Path:        "/proc/self/fd/" + strconv.Itoa(hi),
+		Args:        args,
+		Env:         []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
+		ExtraFiles:  extra,
 		SysProcAttr: &syscall.SysProcAttr{},
 	}
 	if !spec.Terminal {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -47,7 +48,7 @@ func (c *Container) openFifo() error {
 	}
 	defer unix.Close(pidfd)
 	type result struct {
-		n   int
+		msg []byte
 		err error
 	}
 	done := make(chan result, 1)
@@ -58,12 +59,10 @@ func (c *Container) openFifo() error {
 			return
 		}
 		defer f.Close()
-		var b [1]byte
-		n, err := f.Read(b[:])
-		if errors.Is(err, io.EOF) {
-			err = nil
-		}
-		done <- result{n: n, err: err}
+		// "0" then EOF: the process was exec'd. Anything after the "0",
+		// or no "0", is the init's error.
+		b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+		done <- result{msg: b, err: err}
 	}()
 	exited := make(chan struct{})
 	go func() {
@@ -76,8 +75,13 @@ func (c *Container) openFifo() error {
 		if r.err != nil {
 			return fmt.Errorf("container %s: open exec fifo: %w", c.id, r.err)
 		}
-		if r.n != 1 {
+		if len(r.msg) == 0 {
 			return fmt.Errorf("container %s: init exited before starting the process", c.id)
+		}
+		if string(r.msg) != "0" {
+			msg := strings.TrimPrefix(strings.TrimSpace(string(r.msg)), "0")
+			os.Remove(path)
+			return &InitError{ID: c.id, Msg: msg}
 		}
 	case <-exited:
 		// Unblock the reader goroutine: be the writer it waits for.

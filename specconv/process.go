@@ -13,8 +13,11 @@ import (
 
 // ToProcess converts an OCI process: the container's first one (from
 // ToConfig) or one given to exec (a process.json). Rlimit names become
-// RLIMIT_* numbers; an unknown name is a *SpecError. Capability names are
-// copied as they are, for Validate to check.
+// RLIMIT_* numbers; an unknown name is a *SpecError. As runc does,
+// capability names this build does not know are dropped with a warning (a
+// config written for a newer kernel still runs), and ambient capabilities
+// that are not also permitted and inheritable, which the kernel would refuse
+// to raise, are dropped with a warning too (runc's own `spec` lists them).
 //
 // execCPUAffinity.final becomes CPUAffinity; the runtime-spec applies it to
 // exec'd processes only. execCPUAffinity.initial (the affinity while the
@@ -37,7 +40,7 @@ func ToProcess(p *specs.Process, log *slog.Logger) (*configs.Process, error) {
 			AdditionalGids: slices.Clone(p.User.AdditionalGids),
 			Umask:          copyPtr(p.User.Umask),
 		},
-		Capabilities:    convertCapabilities(p.Capabilities),
+		Capabilities:    convertCapabilities(p.Capabilities, log),
 		NoNewPrivileges: p.NoNewPrivileges,
 		OOMScoreAdj:     copyPtr(p.OOMScoreAdj),
 		AppArmorProfile: p.ApparmorProfile,
@@ -67,17 +70,35 @@ func ToProcess(p *specs.Process, log *slog.Logger) (*configs.Process, error) {
 }
 
 // convertCapabilities copies the five sets; nil stays nil.
-func convertCapabilities(c *specs.LinuxCapabilities) *configs.Capabilities {
+func convertCapabilities(c *specs.LinuxCapabilities, log *slog.Logger) *configs.Capabilities {
 	if c == nil {
 		return nil
 	}
-	return &configs.Capabilities{
-		Bounding:    slices.Clone(c.Bounding),
-		Effective:   slices.Clone(c.Effective),
-		Inheritable: slices.Clone(c.Inheritable),
-		Permitted:   slices.Clone(c.Permitted),
-		Ambient:     slices.Clone(c.Ambient),
+	known := func(set string, names []string) []string {
+		out := make([]string, 0, len(names))
+		for _, n := range names {
+			if _, ok := configs.CapabilityValue(n); !ok {
+				warn(log, "process.capabilities."+set, "unknown capability "+n+" ignored")
+				continue
+			}
+			out = append(out, n)
+		}
+		return out
 	}
+	out := &configs.Capabilities{
+		Bounding:    known("bounding", c.Bounding),
+		Effective:   known("effective", c.Effective),
+		Inheritable: known("inheritable", c.Inheritable),
+		Permitted:   known("permitted", c.Permitted),
+	}
+	for _, n := range known("ambient", c.Ambient) {
+		if !slices.Contains(out.Permitted, n) || !slices.Contains(out.Inheritable, n) {
+			warn(log, "process.capabilities.ambient", "ambient capability "+n+" is not both permitted and inheritable; ignored")
+			continue
+		}
+		out.Ambient = append(out.Ambient, n)
+	}
+	return out
 }
 
 // convertRlimits maps each rlimit name to its resource number.

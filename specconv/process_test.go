@@ -21,8 +21,8 @@ func TestToProcess(t *testing.T) {
 		Env:         []string{"A=1"},
 		Cwd:         "/work",
 		Capabilities: &specs.LinuxCapabilities{
-			Bounding: []string{"CAP_KILL"}, Effective: []string{"CAP_CHOWN"}, Inheritable: []string{"CAP_SETUID"},
-			Permitted: []string{"CAP_KILL", "CAP_CHOWN"}, Ambient: []string{"CAP_NET_RAW"},
+			Bounding: []string{"CAP_KILL"}, Effective: []string{"CAP_CHOWN"}, Inheritable: []string{"CAP_SETUID", "CAP_NET_RAW"},
+			Permitted: []string{"CAP_KILL", "CAP_CHOWN", "CAP_NET_RAW"}, Ambient: []string{"CAP_NET_RAW"},
 		},
 		Rlimits: []specs.POSIXRlimit{
 			{Type: "RLIMIT_NOFILE", Hard: 2048, Soft: 1024},
@@ -42,8 +42,8 @@ func TestToProcess(t *testing.T) {
 		User:     configs.User{UID: 1000, GID: 100, AdditionalGids: []uint32{5, 6}, Umask: ptr(uint32(0o22))},
 		Terminal: true, ConsoleWidth: 120, ConsoleHeight: 40,
 		Capabilities: &configs.Capabilities{
-			Bounding: []string{"CAP_KILL"}, Effective: []string{"CAP_CHOWN"}, Inheritable: []string{"CAP_SETUID"},
-			Permitted: []string{"CAP_KILL", "CAP_CHOWN"}, Ambient: []string{"CAP_NET_RAW"},
+			Bounding: []string{"CAP_KILL"}, Effective: []string{"CAP_CHOWN"}, Inheritable: []string{"CAP_SETUID", "CAP_NET_RAW"},
+			Permitted: []string{"CAP_KILL", "CAP_CHOWN", "CAP_NET_RAW"}, Ambient: []string{"CAP_NET_RAW"},
 		},
 		Rlimits: []configs.Rlimit{
 			{Type: unix.RLIMIT_NOFILE, Name: "RLIMIT_NOFILE", Hard: 2048, Soft: 1024},
@@ -97,16 +97,44 @@ func TestToConfigCopiesOOMScoreAdj(t *testing.T) {
 	}
 }
 
-func TestCapabilitiesCheckedByValidate(t *testing.T) {
+// Unknown capability names are dropped with a warning, as runc does, so a
+// config written for a newer kernel still runs; Validate stays strict for
+// configs built directly (see configs' tests).
+func TestUnknownCapabilitiesDroppedWithWarning(t *testing.T) {
 	spec := baseSpec(t)
 	spec.Process.Capabilities = &specs.LinuxCapabilities{Bounding: []string{"CAP_KILL", "CAP_TELEPORT"}}
-	c, err := ToConfig(spec, testOptions(t))
+	log, buf := newTestLogger()
+	opts := testOptions(t)
+	opts.Logger = log
+	c, err := ToConfig(spec, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Validate()
-	var ve *configs.ValidationError
-	if !errors.As(err, &ve) || ve.Value != "CAP_TELEPORT" {
+	if got := c.Process.Capabilities.Bounding; !reflect.DeepEqual(got, []string{"CAP_KILL"}) {
+		t.Errorf("bounding %v, want [CAP_KILL]", got)
+	}
+	if !strings.Contains(buf.String(), "CAP_TELEPORT") {
+		t.Errorf("no warning naming CAP_TELEPORT in %q", buf.String())
+	}
+	if err := c.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
+	}
+}
+
+// runc's own `spec` lists ambient capabilities that are not inheritable;
+// the kernel cannot raise those, so they are dropped with a warning.
+func TestAmbientNotInheritableDropped(t *testing.T) {
+	log, buf := newTestLogger()
+	p, err := ToProcess(&specs.Process{Args: []string{"sh"}, Cwd: "/", Capabilities: &specs.LinuxCapabilities{
+		Permitted: []string{"CAP_KILL", "CAP_CHOWN"}, Inheritable: []string{"CAP_CHOWN"},
+		Ambient: []string{"CAP_KILL", "CAP_CHOWN"}}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p.Capabilities.Ambient, []string{"CAP_CHOWN"}) {
+		t.Errorf("ambient %v, want [CAP_CHOWN]", p.Capabilities.Ambient)
+	}
+	if !strings.Contains(buf.String(), "CAP_KILL") {
+		t.Errorf("no warning naming CAP_KILL in %q", buf.String())
 	}
 }
