@@ -1,0 +1,57 @@
+package libcontainer
+
+import (
+	"fmt"
+
+	"github.com/oci-run/oci-run/cgroups"
+)
+
+// Stats reads the resource usage of a created, running or paused
+// container from its cgroup.
+func (c *Container) Stats() (*cgroups.Statistics, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkLive("read stats of"); err != nil {
+		return nil, err
+	}
+	sm, ok := c.cgroup.(cgroups.Stats)
+	if !ok {
+		return nil, fmt.Errorf("container %s: the cgroup driver cannot report statistics: %w", c.id, cgroups.ErrNotSupported)
+	}
+	s, err := sm.Stats()
+	if err != nil {
+		return nil, fmt.Errorf("container %s: stats: %w", c.id, err)
+	}
+	return s, nil
+}
+
+// Processes lists the host pids of every process in the container's cgroup
+// (and its sub-cgroups).
+func (c *Container) Processes() ([]int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkLive("list processes of"); err != nil {
+		return nil, err
+	}
+	pids, err := c.cgroup.GetAllPids()
+	if err != nil {
+		return nil, fmt.Errorf("container %s: list processes: %w", c.id, err)
+	}
+	return pids, nil
+}
+
+// checkLive fails unless the container is created, running or paused and
+// has a cgroup. c.mu must be held.
+func (c *Container) checkLive(op string) error {
+	st, err := c.statusLocked()
+	if err != nil {
+		return err
+	}
+	if st != Created && st != Running && st != Paused {
+		return &StateError{ID: c.id, Op: op, Status: st}
+	}
+	if c.cgroup == nil {
+		return fmt.Errorf("container %s: cannot %s it: %w", c.id, op, ErrNoCgroup)
+	}
+	return nil
+}
