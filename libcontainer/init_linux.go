@@ -71,6 +71,10 @@ func runInit(sock *os.File) error {
 	if err != nil {
 		return fmt.Errorf("open /proc/self/fd: %w", err)
 	}
+	if ic.Exec {
+		unix.Close(fdDir)
+		return runExecInit(sock, &ic)
+	}
 	if ns, ok := cfg.Namespaces.Get(configs.NEWCGROUP); ok && ns.Path == "" {
 		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
 			return fmt.Errorf("unshare cgroup namespace: %w", err)

@@ -33,6 +33,8 @@ type initConfig struct {
 	CgroupPaths map[string]string `json:"cgroupPaths,omitempty"`
 	// HasParentHooks tells the init to stop for prestart/createRuntime hooks.
 	HasParentHooks bool `json:"hasParentHooks,omitempty"`
+	// Exec marks a process joining a running container (no rootfs setup).
+	Exec bool `json:"exec,omitempty"`
 }
 
 func writeJSONFrame(w io.Writer, typ uint32, v any) error {

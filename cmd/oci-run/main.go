@@ -78,5 +78,6 @@ func commands() map[string]command {
 		"list":     {"list containers", cmdList},
 		"spec":     {"write a default config.json", cmdSpec},
 		"features": {"print what this build supports, as JSON", cmdFeatures},
+		"exec":     {"run a process in a running container", cmdExec},
 	}
 }

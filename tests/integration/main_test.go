@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,7 +31,43 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "FAIL: PR_SET_CHILD_SUBREAPER: %v\n", err)
 		os.Exit(1)
 	}
+	go reapOrphans()
 	os.Exit(m.Run())
+}
+
+// reapOrphans is what a subreaper owes its adopted children (containerd's
+// shim and conmon do the same): it reaps every orphaned zombie, such as a
+// detached container's processes. It must: a PID namespace's init that is
+// killed cannot finish dying until every process of its namespace has been
+// reaped. It leaves alone the runtime CLI processes this test binary
+// started itself, whose exit status exec.Cmd.Wait collects.
+func reapOrphans() {
+	cli := filepath.Base(runtimeBin)
+	for {
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil { // ECHILD: nothing to wait for yet
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		// For SIGCHLD the union after the first 16 bytes starts with si_pid.
+		pid := int(*(*int32)(unsafe.Pointer(uintptr(unsafe.Pointer(&info)) + 16)))
+		if pid <= 0 {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil &&
+			strings.HasPrefix(cli, strings.TrimSpace(string(comm))) {
+			// One of ours: exec.Cmd.Wait will reap it.
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		var ws unix.WaitStatus
+		unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+	}
 }
 
 // preflight returns a description of what is missing, or "" when the suite

@@ -1,0 +1,184 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/nsenter"
+)
+
+// ExecProcess is a process started in a running container by Exec.
+type ExecProcess struct {
+	ip *initProcess
+}
+
+// Pid returns the process's host pid.
+func (e *ExecProcess) Pid() int { return e.ip.pid }
+
+// Wait waits for the process to exit and returns its wait status.
+func (e *ExecProcess) Wait() (unix.WaitStatus, error) {
+	if err := e.ip.wait(); err != nil {
+		return 0, err
+	}
+	e.ip.release()
+	return e.ip.status, nil
+}
+
+// Signal sends sig to the process.
+func (e *ExecProcess) Signal(sig unix.Signal) error {
+	if e.ip.pidfd < 0 {
+		return ErrNotRunning
+	}
+	return unix.PidfdSendSignal(e.ip.pidfd, sig, nil, 0)
+}
+
+// Exec runs p.Spec inside the container: the C stage joins every namespace
+// of the container's init before the Go runtime starts, the parent adds the
+// process to the container's cgroup, and the Go side applies the process's
+// user, capabilities, rlimits and no_new_privs and execs it. Exec returns
+// once execve has succeeded (or with the error that stopped it). The
+// container must be created or running (paused only with ignorePaused).
+func (c *Container) Exec(p *Process, ignorePaused bool) (*ExecProcess, error) {
+	if p == nil || p.Spec == nil || len(p.Spec.Args) == 0 {
+		return nil, fmt.Errorf("container %s: exec: no process to run", c.id)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, err := c.statusLocked()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st == Running || st == Created:
+	case st == Paused && ignorePaused:
+	default:
+		return nil, &StateError{ID: c.id, Op: "exec in", Status: st}
+	}
+	pidfd, err := openPidfd(c.state.InitPid, c.state.InitStartTime)
+	if err != nil {
+		return nil, &StateError{ID: c.id, Op: "exec in", Status: Stopped}
+	}
+	defer unix.Close(pidfd)
+	ip, err := c.spawnExec(p)
+	if err != nil {
+		return nil, err
+	}
+	if p.PidFile != "" {
+		if err := writePidFile(p.PidFile, ip.pid); err != nil {
+			ip.kill()
+			return nil, err
+		}
+	}
+	return &ExecProcess{ip: ip}, nil
+}
+
+func (c *Container) spawnExec(p *Process) (*initProcess, error) {
+	cfg, spec := c.config, p.Spec
+	boot := &nsenter.Bootstrap{}
+	for _, t := range configs.AllNamespaceTypes {
+		if cfg.Namespaces.Contains(t) {
+			boot.Joins = append(boot.Joins, nsenter.Join{Type: t.CloneFlag(),
+				Path: "/proc/" + strconv.Itoa(c.state.InitPid) + "/ns/" + t.ProcName()})
+		}
+	}
+	bootBytes, err := boot.Encode()
+	if err != nil {
+		return nil, fmt.Errorf("container %s: exec bootstrap: %w", c.id, err)
+	}
+	exePath := c.opts.InitPath
+	if exePath == "" {
+		exePath = "/proc/self/exe"
+	}
+	exe, err := sealedExe(exePath)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer exe.Close()
+	hi, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 100+len(p.ExtraFiles))
+	if err != nil {
+		return nil, fmt.Errorf("container %s: dup sealed exe: %w", c.id, err)
+	}
+	exeHi := os.NewFile(uintptr(hi), "oci-run-sealed")
+	defer exeHi.Close()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: sync socketpair: %w", c.id, err)
+	}
+	parentSock := os.NewFile(uintptr(fds[0]), "sync-parent")
+	childSock := os.NewFile(uintptr(fds[1]), "sync-child")
+	defer childSock.Close()
+
+	args := c.opts.InitArgs
+	if len(args) == 0 {
+		args = []string{os.Args[0], "init"}
+	}
+	extra := append([]*os.File{}, p.ExtraFiles...)
+	syncFD := 3 + len(extra)
+	extra = append(extra, childSock)
+	consoleFD := -1
+	if spec.Terminal {
+		if p.ConsoleSocket == nil {
+			parentSock.Close()
+			return nil, fmt.Errorf("container %s: exec: terminal requested but no console socket was given", c.id)
+		}
+		consoleFD = 3 + len(extra)
+		extra = append(extra, p.ConsoleSocket)
+	}
+	cmd := &exec.Cmd{
+		Path:        "/proc/self/fd/" + strconv.Itoa(hi),
+		Args:        args,
+		Env:         []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
+		ExtraFiles:  extra,
+		SysProcAttr: &syscall.SysProcAttr{},
+	}
+	if !spec.Terminal {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(p.Stdin), fileOrNil(p.Stdout), fileOrNil(p.Stderr)
+	}
+	if err := cmd.Start(); err != nil {
+		parentSock.Close()
+		return nil, fmt.Errorf("container %s: start exec: %w", c.id, err)
+	}
+	childSock.Close()
+	ip := &initProcess{id: c.id, cmd: cmd, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
+	if err := ip.bootstrap(bootBytes, cfg); err != nil {
+		ip.kill()
+		return nil, err
+	}
+	if c.cgroup != nil {
+		if err := c.cgroup.Apply(ip.pid); err != nil {
+			ip.kill()
+			return nil, fmt.Errorf("container %s: exec: join cgroup: %w", c.id, err)
+		}
+	}
+	ic := &initConfig{ID: c.id, Config: cfg, Process: spec, Bundle: bundleOf(cfg),
+		FifoFD: -1, ConsoleFD: consoleFD, Exec: true}
+	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
+		ip.kill()
+		return nil, ip.died(err)
+	}
+	// The sync socket is close-on-exec: EOF means execve succeeded.
+	typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
+	ip.closeSock()
+	switch {
+	case errors.Is(err, io.EOF):
+		return ip, nil
+	case err != nil:
+		ip.kill()
+		return nil, fmt.Errorf("container %s: exec: %w", c.id, err)
+	case typ == nsenter.MsgError:
+		ip.kill()
+		return nil, &InitError{ID: c.id, Msg: string(payload)}
+	default:
+		ip.kill()
+		return nil, fmt.Errorf("container %s: exec: unexpected sync frame %d", c.id, typ)
+	}
+}
