@@ -8,8 +8,7 @@ import (
 
 // OOMEvents watches the container's cgroup for OOM kills: the channel
 // receives one value per kill the kernel reports and is closed when stop
-// is closed or the cgroup is removed. The container must be created,
-// running or paused.
+// is closed or the cgroup is removed.
 func (c *Container) OOMEvents(stop <-chan struct{}) (<-chan struct{}, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -6,8 +6,8 @@ import (
 	"github.com/oci-run/oci-run/cgroups"
 )
 
-// Stats reads the resource usage of a created, running or paused
-// container from its cgroup.
+// Stats reads a container's resource usage from its cgroup. A stopped
+// container can still be read until it is deleted (its cgroup is kept).
 func (c *Container) Stats() (*cgroups.Statistics, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -26,7 +26,7 @@ func (c *Container) Stats() (*cgroups.Statistics, error) {
 }
 
 // Processes lists the host pids of every process in the container's cgroup
-// (and its sub-cgroups).
+// (and its sub-cgroups). A stopped container's cgroup is usually empty.
 func (c *Container) Processes() ([]int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -40,18 +40,22 @@ func (c *Container) Processes() ([]int, error) {
 	return pids, nil
 }
 
-// checkLive fails unless the container is created, running or paused and
-// has a cgroup. c.mu must be held.
+// checkLive fails unless the container has finished being created and
+// its cgroup is there (a stopped container keeps it until deleted). c.mu
+// must be held.
 func (c *Container) checkLive(op string) error {
 	st, err := c.statusLocked()
 	if err != nil {
 		return err
 	}
-	if st != Created && st != Running && st != Paused {
+	if st == Creating || c.state == nil {
 		return &StateError{ID: c.id, Op: op, Status: st}
 	}
 	if c.cgroup == nil {
 		return fmt.Errorf("container %s: cannot %s it: %w", c.id, op, ErrNoCgroup)
+	}
+	if st == Stopped && !c.cgroup.Exists() {
+		return &StateError{ID: c.id, Op: op, Status: st}
 	}
 	return nil
 }

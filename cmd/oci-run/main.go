@@ -78,6 +78,11 @@ func commands() map[string]command {
 		"list":     {"list containers", cmdList},
 		"spec":     {"write a default config.json", cmdSpec},
 		"features": {"print what this build supports, as JSON", cmdFeatures},
+		"pause":    {"freeze every process of a running container", cmdPause},
+		"resume":   {"thaw a paused container", cmdResume},
+		"update":   {"change a container's resource limits while it runs", cmdUpdate},
+		"ps":       {"list a container's processes", cmdPs},
+		"events":   {"print a container's stats and OOM events as JSON lines", cmdEvents},
 		"exec":     {"run a process in a running container", cmdExec},
 	}
 }
