@@ -94,6 +94,14 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 			cmd.SysProcAttr.UidMappings = sysIDMaps(cfg.UIDMappings)
 			cmd.SysProcAttr.GidMappings = sysIDMaps(cfg.GIDMappings)
 			cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+			// Become root of the new user namespace before execve, or the
+			// init (still the unmapped host uid) loses every capability
+			// at exec. The C path does the same with setresuid(0).
+			if _, ok := cfg.HostUID(0); ok {
+				if _, ok := cfg.HostGID(0); ok {
+					cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+				}
+			}
 		}
 	}
 	bootBytes, err := boot.Encode()
