@@ -7,7 +7,7 @@
 // init by calling Init early in main when it is re-executed for that:
 //
 //	func main() {
-//		if len(os.Args) > 1 && os.Args[1] == "init" {
+//		if libcontainer.IsInit() {
 //			libcontainer.Init() // never returns
 //		}
 //		...

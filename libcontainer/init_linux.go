@@ -368,3 +368,9 @@ func checkExecutable(p string) error {
 	}
 	return nil
 }
+
+// IsInit reports whether this process was started by the library as a
+// container init (or exec), i.e. whether main must call Init.
+func IsInit() bool {
+	return os.Getenv(nsenter.EnvInit) == "1"
+}
