@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/cgroups"
 	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/nsenter"
 )
 
 // Create starts the container's init and sets everything up (namespaces,
@@ -85,10 +87,13 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		fifo = f
 		defer fifo.Close()
 	}
+	t0 := time.Now()
 	ip, err := spawnInit(c, p, spec, fifo)
 	if err != nil {
 		return err
 	}
+	c.log.Debug("init spawned", "id", c.id, "pid", ip.pid, "took", time.Since(t0))
+	t0 = time.Now()
 	c.init = ip
 	defer func() {
 		if retErr != nil {
@@ -96,25 +101,38 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		}
 	}()
 
+	// The init sets up its mounts while we put it in its cgroup: send the
+	// config first (with the cgroup paths, computed without touching the
+	// system), then join and limit, then tell it the cgroup is done.
 	if cfg.Cgroups != nil {
 		m, err := cgroups.New(cfg.Cgroups, c.opts.Cgroups)
 		if err != nil {
 			return fmt.Errorf("container %s: cgroup: %w", c.id, err)
 		}
-		if err := m.Apply(ip.pid); err != nil {
-			m.Destroy()
+		c.cgroup = m
+	}
+	if err := ip.sendConfig(c, p, spec, fifo); err != nil {
+		return err
+	}
+	if c.cgroup != nil {
+		if err := c.cgroup.Apply(ip.pid); err != nil {
 			return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
 		}
-		c.cgroup = m
 		if cfg.Cgroups.Resources != nil {
-			if err := m.Set(cfg.Cgroups.Resources); err != nil {
+			if err := c.cgroup.Set(cfg.Cgroups.Resources); err != nil {
 				return fmt.Errorf("container %s: set cgroup resources: %w", c.id, err)
 			}
 		}
 	}
-	if err := ip.configure(c, p, spec, fifo); err != nil {
+	if err := nsenter.WriteFrame(ip.sock, msgCgroupDone, nil); err != nil {
+		return ip.died(fmt.Errorf("send cgroup done: %w", err))
+	}
+	c.log.Debug("cgroup set up", "id", c.id, "took", time.Since(t0))
+	t0 = time.Now()
+	if err := ip.serve(c); err != nil {
 		return err
 	}
+	c.log.Debug("init ready", "id", c.id, "took", time.Since(t0))
 	st := &State{
 		ID:             c.id,
 		InitPid:        ip.pid,

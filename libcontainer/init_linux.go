@@ -75,10 +75,24 @@ func runInit(sock *os.File) error {
 		unix.Close(fdDir)
 		return runExecInit(sock, &ic)
 	}
-	if ns, ok := cfg.Namespaces.Get(configs.NEWCGROUP); ok && ns.Path == "" {
-		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
-			return fmt.Errorf("unshare cgroup namespace: %w", err)
+	// The parent joins us to our cgroup while we set up mounts; we wait for
+	// it before anything that depends on it: the cgroup namespace (its root
+	// is our cgroup), the cgroup mount, hooks.
+	cgroupDone := false
+	awaitCgroup := func() error {
+		if cgroupDone {
+			return nil
 		}
+		cgroupDone = true
+		if err := expectFrame(sock, msgCgroupDone); err != nil {
+			return err
+		}
+		if ns, ok := cfg.Namespaces.Get(configs.NEWCGROUP); ok && ns.Path == "" {
+			if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+				return fmt.Errorf("unshare cgroup namespace: %w", err)
+			}
+		}
+		return nil
 	}
 	if _, err := unix.Setsid(); err != nil {
 		return fmt.Errorf("setsid: %w", err)
@@ -91,8 +105,12 @@ func runInit(sock *os.File) error {
 			Pid: os.Getpid(), Bundle: ic.Bundle, Annotations: cfg.Annotations}
 	}
 	err = rootfs.Prepare(cfg, rootfs.Options{
-		CgroupPaths: ic.CgroupPaths,
+		CgroupPaths:       ic.CgroupPaths,
+		BeforeCgroupMount: awaitCgroup,
 		CreateContainer: func() error {
+			if err := awaitCgroup(); err != nil {
+				return err
+			}
 			if ic.HasParentHooks {
 				if err := nsenter.WriteFrame(sock, msgHooksReq, nil); err != nil {
 					return fmt.Errorf("ask for hooks: %w", err)
@@ -105,6 +123,9 @@ func runInit(sock *os.File) error {
 		},
 	})
 	if err != nil {
+		return err
+	}
+	if err := awaitCgroup(); err != nil { // no cgroup mount, no hooks
 		return err
 	}
 	if proc.Terminal {

@@ -197,9 +197,8 @@ func (ip *initProcess) adoptPid() error {
 	return nil
 }
 
-// configure sends the init its configuration and serves its requests
-// until it reports ready.
-func (ip *initProcess) configure(c *Container, p *Process, spec *configs.Process, fifo *os.File) error {
+// sendConfig sends the init its configuration.
+func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Process, fifo *os.File) error {
 	cfg := c.config
 	ic := &initConfig{
 		ID:             c.id,
@@ -227,6 +226,12 @@ func (ip *initProcess) configure(c *Container, p *Process, spec *configs.Process
 	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
 		return ip.died(fmt.Errorf("send config: %w", err))
 	}
+	return nil
+}
+
+// serve answers the init's requests until it reports ready.
+func (ip *initProcess) serve(c *Container) error {
+	cfg := c.config
 	for {
 		typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
 		if err != nil {

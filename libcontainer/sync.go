@@ -17,6 +17,7 @@ const (
 	msgHooksDone  uint32 = 18 // parent -> init: hooks ran
 	msgReady      uint32 = 19 // init -> parent: set up; now waiting to be started
 	msgStart      uint32 = 20 // parent -> init: exec the process now (no exec fifo)
+	msgCgroupDone uint32 = 21 // parent -> init: the init is in its cgroup
 )
 
 // initConfig is everything the Go init needs, sent as one JSON frame.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/oci-run/oci-run/libcontainer"
 	"github.com/oci-run/oci-run/libcontainer/configs"
@@ -63,6 +64,7 @@ func (o *createOpts) loadConfig(g *global, id string) (*configs.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.log.Debug("config loaded", "id", id, "since start", time.Since(startTime))
 	if g.systemdCgroup {
 		return nil, fmt.Errorf("--systemd-cgroup: the systemd cgroup driver is not available in this build yet")
 	}

@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/oci-run/oci-run/libcontainer"
 )
+
+// startTime is when main started (for --debug timings).
+var startTime time.Time
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
@@ -17,6 +21,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		libcontainer.Init() // never returns
 	}
+	startTime = time.Now()
 	os.Exit(run(os.Args[1:]))
 }
 

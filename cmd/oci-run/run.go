@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/signal"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -60,9 +61,11 @@ func cmdRun(g *global, args []string) error {
 		signal.Notify(sigs)
 		defer signal.Stop(sigs)
 	}
+	t0 := time.Now()
 	if err := c.Run(p); err != nil {
 		return err
 	}
+	g.log.Debug("container running", "id", id, "took", time.Since(t0))
 	if detach {
 		return nil
 	}
@@ -83,13 +86,16 @@ func cmdRun(g *global, args []string) error {
 	for {
 		select {
 		case ws := <-done:
+			g.log.Debug("container exited", "id", id, "after", time.Since(t0))
 			if tty != nil {
 				tty.drain()
 			}
 			if !keep {
+				t1 := time.Now()
 				if err := c.Destroy(true); err != nil {
 					g.log.Warn("delete container", "id", id, "err", err)
 				}
+				g.log.Debug("container deleted", "id", id, "took", time.Since(t1))
 			}
 			return &exitError{code: libcontainer.ExitCode(ws)}
 		case s := <-sigs:

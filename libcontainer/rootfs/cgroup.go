@@ -96,6 +96,11 @@ func (p *preparer) cgroupPath(h *cgroupHierarchy) string {
 // mountCgroup sets up a cgroup mount: cgroup2 on a unified host (or when
 // asked for cgroup2), else the cgroup v1 layout.
 func (p *preparer) mountCgroup(m *configs.Mount, dest string) error {
+	if p.opts.BeforeCgroupMount != nil {
+		if err := p.opts.BeforeCgroupMount(); err != nil {
+			return err
+		}
+	}
 	if p.cgroups == nil {
 		l, err := readCgroupLayout()
 		if err != nil {

@@ -22,6 +22,10 @@ type Options struct {
 	// (createContainer hooks; may be nil). The working directory is the
 	// rootfs when it runs.
 	CreateContainer func() error
+	// BeforeCgroupMount, if set, runs before the first cgroup mount (the
+	// caller joins its cgroup namespace there, once the parent has put the
+	// init in its cgroup).
+	BeforeCgroupMount func() error
 	// Logger receives debug records of each step; nil discards.
 	Logger *slog.Logger
 }
