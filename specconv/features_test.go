@@ -38,13 +38,23 @@ func TestFeatures(t *testing.T) {
 	}{
 		{"cgroup.v1", l.Cgroup.V1, true}, {"cgroup.v2", l.Cgroup.V2, true}, {"cgroup.systemd", l.Cgroup.Systemd, true},
 		{"cgroup.systemdUser", l.Cgroup.SystemdUser, false}, {"cgroup.rdma", l.Cgroup.Rdma, true},
-		{"seccomp", l.Seccomp.Enabled, false}, {"apparmor", l.Apparmor.Enabled, false}, {"selinux", l.Selinux.Enabled, false},
+		{"seccomp", l.Seccomp.Enabled, true}, {"apparmor", l.Apparmor.Enabled, false}, {"selinux", l.Selinux.Enabled, false},
 		{"intelRdt", l.IntelRdt.Enabled, false}, {"netDevices", l.NetDevices.Enabled, false},
 		{"idmap", l.MountExtensions.IDMap.Enabled, true},
 	}
 	for _, fl := range flags {
 		if fl.got == nil || *fl.got != fl.want {
 			t.Errorf("%s = %v, want %v", fl.name, fl.got, fl.want)
+		}
+	}
+	sc := l.Seccomp
+	if !slices.Contains(sc.Actions, "SCMP_ACT_NOTIFY") || !slices.Contains(sc.Operators, "SCMP_CMP_MASKED_EQ") ||
+		!slices.Contains(sc.Archs, "SCMP_ARCH_X86_64") || !slices.Contains(sc.KnownFlags, "SECCOMP_FILTER_FLAG_TSYNC") {
+		t.Errorf("seccomp features %+v", sc)
+	}
+	for _, fl := range sc.SupportedFlags {
+		if !slices.Contains(sc.KnownFlags, fl) {
+			t.Errorf("seccomp supported flag %s not known", fl)
 		}
 	}
 	if f.Annotations != nil {
