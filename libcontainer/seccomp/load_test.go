@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/libcontainer/configs"
@@ -180,4 +181,22 @@ func TestLoadLogAndTraceActions(t *testing.T) {
 		{Names: []string{"uname"}, Action: "SCMP_ACT_TRACE"},
 	}
 	wantErrnos(t, mustRun(t, c, "getpid", "uname"), 0, unix.ENOSYS)
+}
+
+// A long profile (one rule per syscall, as Docker's has) takes libseccomp's
+// binary tree path; it must behave the same.
+func TestLoadLongProfile(t *testing.T) {
+	t.Parallel()
+	c := &configs.Seccomp{DefaultAction: "SCMP_ACT_ERRNO"}
+	for nr := 0; nr < 1024; nr++ {
+		name, err := libseccomp.ScmpSyscall(nr).GetName()
+		if err != nil || name == "uname" {
+			continue
+		}
+		c.Syscalls = append(c.Syscalls, &configs.SeccompSyscall{Names: []string{name}, Action: "SCMP_ACT_ALLOW"})
+	}
+	if len(c.Syscalls) < 100 {
+		t.Fatalf("only %d syscalls named", len(c.Syscalls))
+	}
+	wantErrnos(t, mustRun(t, c, "getpid", "uname", "openat:/dev/null:0"), 0, unix.EPERM, 0)
 }
