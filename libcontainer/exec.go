@@ -167,6 +167,15 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 	}
 	// The sync socket is close-on-exec: EOF means execve succeeded.
 	typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
+	for err == nil && typ == msgSeccompFd {
+		if err = c.handleSeccompFd(ip, payload, Running); err != nil {
+			nsenter.WriteFrame(ip.sock, nsenter.MsgError, []byte(err.Error()))
+			ip.closeSock()
+			ip.kill()
+			return nil, err
+		}
+		typ, payload, err = nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
+	}
 	ip.closeSock()
 	switch {
 	case errors.Is(err, io.EOF):

@@ -12,6 +12,10 @@ import (
 // container's) and the parent has put us in its cgroup.
 func runExecInit(sock *os.File, ic *initConfig) error {
 	cfg, proc := ic.Config, ic.Process
+	filter, _, err := compileSeccomp(cfg.Seccomp)
+	if err != nil {
+		return err
+	}
 	if proc.Terminal {
 		if _, err := unix.Setsid(); err != nil {
 			return fmt.Errorf("setsid: %w", err)
@@ -41,19 +45,9 @@ func runExecInit(sock *os.File, ic *initConfig) error {
 	if err := unix.CloseRange(uint(sock.Fd()), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("mark fds close-on-exec: %w", err)
 	}
-	if err := setIdentity(proc); err != nil {
+	if err := finishIdentity(sock, proc, filter); err != nil {
 		return err
 	}
-	if proc.NoNewPrivileges {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-			return fmt.Errorf("set no_new_privs: %w", err)
-		}
-	}
-	umask := 0o022
-	if proc.User.Umask != nil {
-		umask = int(*proc.User.Umask)
-	}
-	unix.Umask(umask)
 	if err := unix.Exec(path, proc.Args, env); err != nil {
 		return fmt.Errorf("exec %s: %w", path, err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oci-run/oci-run/libcontainer/configs"
 	"github.com/oci-run/oci-run/libcontainer/rootfs"
+	"github.com/oci-run/oci-run/libcontainer/seccomp"
 	"github.com/oci-run/oci-run/nsenter"
 )
 
@@ -97,6 +98,10 @@ func runInit(sock *os.File) error {
 	if _, err := unix.Setsid(); err != nil {
 		return fmt.Errorf("setsid: %w", err)
 	}
+	filter, seccompWarnings, err := compileSeccomp(cfg.Seccomp)
+	if err != nil {
+		return err
+	}
 	if !cfg.Namespaces.Contains(configs.NEWNS) {
 		return errors.New("a mount namespace is required")
 	}
@@ -175,20 +180,11 @@ func runInit(sock *os.File) error {
 	if err := unix.CloseRange(uint(syncFD), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("mark fds close-on-exec: %w", err)
 	}
-	if err := setIdentity(proc); err != nil {
+	if err := finishIdentity(sock, proc, filter); err != nil {
 		return err
 	}
-	if proc.NoNewPrivileges {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-			return fmt.Errorf("set no_new_privs: %w", err)
-		}
-	}
-	umask := 0o022
-	if proc.User.Umask != nil {
-		umask = int(*proc.User.Umask)
-	}
-	unix.Umask(umask)
-	if err := nsenter.WriteFrame(sock, msgReady, nil); err != nil {
+	ready, _ := json.Marshal(seccompWarnings)
+	if err := nsenter.WriteFrame(sock, msgReady, ready); err != nil {
 		return fmt.Errorf("report ready: %w", err)
 	}
 	fifo, err := waitForStart(sock, fdDir, ic.FifoFD)
@@ -394,4 +390,34 @@ func checkExecutable(p string) error {
 // container init (or exec), i.e. whether main must call Init.
 func IsInit() bool {
 	return os.Getenv(nsenter.EnvInit) == "1"
+}
+
+// finishIdentity switches to the process's user and capabilities, sets
+// no_new_privs and the umask, and loads the seccomp filter as runc does:
+// without no_new_privs before dropping privileges (loading needs
+// CAP_SYS_ADMIN then), with it right after setting it. Either way the
+// filter is in place before we report ready.
+func finishIdentity(sock *os.File, proc *configs.Process, filter *seccomp.Filter) error {
+	if !proc.NoNewPrivileges {
+		if err := loadSeccomp(sock, filter); err != nil {
+			return err
+		}
+	}
+	if err := setIdentity(proc); err != nil {
+		return err
+	}
+	if proc.NoNewPrivileges {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("set no_new_privs: %w", err)
+		}
+		if err := loadSeccomp(sock, filter); err != nil {
+			return err
+		}
+	}
+	umask := 0o022
+	if proc.User.Umask != nil {
+		umask = int(*proc.User.Umask)
+	}
+	unix.Umask(umask)
+	return nil
 }

@@ -2,6 +2,7 @@ package libcontainer
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -251,7 +252,18 @@ func (ip *initProcess) serve(c *Container) error {
 			if err := nsenter.WriteFrame(ip.sock, msgHooksDone, nil); err != nil {
 				return ip.died(err)
 			}
+		case msgSeccompFd:
+			if err := c.handleSeccompFd(ip, payload, Creating); err != nil {
+				nsenter.WriteFrame(ip.sock, nsenter.MsgError, []byte(err.Error()))
+				return err
+			}
 		case msgReady:
+			var warnings []string
+			if json.Unmarshal(payload, &warnings) == nil {
+				for _, w := range warnings {
+					c.log.Warn("seccomp: unknown syscall ignored", "id", c.id, "syscall", w)
+				}
+			}
 			return nil
 		case nsenter.MsgError:
 			return &InitError{ID: c.id, Msg: string(payload)}

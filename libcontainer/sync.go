@@ -12,12 +12,14 @@ import (
 // Go-side frame types of the sync protocol (docs/sync-protocol.md); the C
 // stage's types 1-15 are in package nsenter.
 const (
-	msgInitConfig uint32 = 16 // parent -> init: JSON initConfig
-	msgHooksReq   uint32 = 17 // init -> parent: mounts done, run prestart/createRuntime hooks
-	msgHooksDone  uint32 = 18 // parent -> init: hooks ran
-	msgReady      uint32 = 19 // init -> parent: set up; now waiting to be started
-	msgStart      uint32 = 20 // parent -> init: exec the process now (no exec fifo)
-	msgCgroupDone uint32 = 21 // parent -> init: the init is in its cgroup
+	msgInitConfig  uint32 = 16 // parent -> init: JSON initConfig
+	msgHooksReq    uint32 = 17 // init -> parent: mounts done, run prestart/createRuntime hooks
+	msgHooksDone   uint32 = 18 // parent -> init: hooks ran
+	msgReady       uint32 = 19 // init -> parent: set up; now waiting to be started
+	msgStart       uint32 = 20 // parent -> init: exec the process now (no exec fifo)
+	msgCgroupDone  uint32 = 21 // parent -> init: the init is in its cgroup
+	msgSeccompFd   uint32 = 22 // init -> parent: uint32 fd number of the seccomp listener
+	msgSeccompDone uint32 = 23 // parent -> init: the listener has the fd
 )
 
 // initConfig is everything the Go init needs, sent as one JSON frame.
