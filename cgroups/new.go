@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/oci-run/oci-run/cgroups/fscommon"
+	"github.com/oci-run/oci-run/cgroups/systemd"
 	v1 "github.com/oci-run/oci-run/cgroups/v1"
 	"github.com/oci-run/oci-run/libcontainer/configs"
 )
@@ -20,8 +21,9 @@ var (
 // driver from the host: the v2 driver when a cgroup2 file system is mounted
 // at opts.Root (using opts.V2Root instead when it is set), else the v1
 // driver over the hierarchies mounted below Root. A hybrid host (v1 controllers plus a cgroup2 mount at Root/unified) uses v1.
-// c.Systemd asks for the systemd driver, which is not implemented yet:
-// the error matches ErrSystemdUnsupported.
+// c.Systemd selects the systemd driver (cgroups/systemd): a transient
+// scope started over D-Bus (opts.DBusAddress, default the system bus) on
+// the same v1 or v2 layout.
 //
 // The cgroup paths are computed here, before anything is created, so the
 // caller can record Paths() first. An absolute c.Path is below each
@@ -31,7 +33,7 @@ func New(c *configs.Cgroup, opts Options) (Manager, error) {
 		return nil, fmt.Errorf("no cgroup configuration: %w", ErrInvalid)
 	}
 	if c.Systemd {
-		return nil, fmt.Errorf("cgroup %s:%s:%s: %w", c.Parent, c.ScopePrefix, c.Name, ErrSystemdUnsupported)
+		return newSystemd(c, opts)
 	}
 	if v2root, ok := unifiedRoot(opts); ok {
 		return newV2(c, v2root, opts)
@@ -40,10 +42,14 @@ func New(c *configs.Cgroup, opts Options) (Manager, error) {
 }
 
 // Load rebuilds a manager from the Paths() a container's state recorded:
-// a single "" key is a v2 cgroup; controller keys are v1.
+// a systemd.UnitKey ("systemd:unit") key is a systemd scope; a single ""
+// key is a v2 cgroup; controller keys are v1.
 func Load(paths map[string]string, opts Options) (Manager, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no cgroup paths to load: %w", ErrInvalid)
+	}
+	if _, ok := paths[systemd.UnitKey]; ok {
+		return loadSystemd(paths, opts)
 	}
 	if p, ok := paths[""]; ok && len(paths) == 1 {
 		root := opts.V2Root

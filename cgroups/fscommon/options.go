@@ -15,6 +15,11 @@ type Options struct {
 	// lets tests point the v2 driver at a hybrid host's
 	// /sys/fs/cgroup/unified or at a temporary directory.
 	V2Root string
+	// DBusAddress is the D-Bus address the systemd driver talks to
+	// org.freedesktop.systemd1 on. Empty means the system bus
+	// ($DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket). Tests
+	// point it at a private dbus-daemon.
+	DBusAddress string
 	// Logger receives warnings (ignored settings) and debug messages.
 	// Nil discards.
 	Logger *slog.Logger
