@@ -699,3 +699,23 @@ func writeJSON(t *testing.T, path string, v any) {
 	must(t, err)
 	must(t, os.WriteFile(path, data, 0o644))
 }
+
+// hostOutput runs a host helper command (registered with the reaper) and
+// returns its stdout.
+func hostOutput(name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	startMu.Lock()
+	err := cmd.Start()
+	if err == nil {
+		cliPids.Store(cmd.Process.Pid, true)
+	}
+	startMu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	err = cmd.Wait()
+	cliPids.Delete(cmd.Process.Pid)
+	return out.String(), err
+}
