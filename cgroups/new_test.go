@@ -96,3 +96,43 @@ func TestNewErrors(t *testing.T) {
 		t.Errorf("Load(nil): %v", err)
 	}
 }
+
+// TestSystemdDispatch checks the wiring only (no D-Bus is contacted until
+// Apply); cgroups/systemd tests the driver against a stand-in systemd.
+func TestSystemdDispatch(t *testing.T) {
+	c := &configs.Cgroup{Systemd: true, ScopePrefix: "ocirun", Name: "dispatch"}
+	m, err := New(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.(*systemd.Manager); !ok {
+		t.Fatalf("v1 systemd manager is %T", m)
+	}
+	if _, ok := m.(Killer); ok {
+		t.Error("a v1 systemd manager claims an atomic kill")
+	}
+	l, err := Load(m.Paths(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sm, ok := l.(*systemd.Manager); !ok || sm.Unit() != "ocirun-dispatch.scope" {
+		t.Errorf("Load: %T %v", l, l.Paths())
+	}
+	u, err := New(c, Options{Root: "/sys/fs/cgroup/unified"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := u.(Killer); !ok {
+		t.Errorf("unified systemd manager %T is not a Killer", u)
+	}
+	if p := u.Path(""); p != "/sys/fs/cgroup/unified/system.slice/ocirun-dispatch.scope" {
+		t.Errorf("unified path %q", p)
+	}
+	lu, err := Load(u.Paths(), Options{V2Root: "/sys/fs/cgroup/unified"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lu.(Killer); !ok || lu.Path("") != u.Path("") {
+		t.Errorf("Load unified: %T %v", lu, lu.Paths())
+	}
+}
