@@ -154,7 +154,7 @@ func TestCVE_2025_52565_ConsoleSymlinks(t *testing.T) {
 // container: no cgroup can be created, no cgroup file written.
 func TestCVE_2023_25809_SysFsCgroupReadOnly(t *testing.T) {
 	t.Parallel()
-	for _, v := range []string{"no-cgroupns-no-cgroup-mount", "no-cgroupns-cgroup-mount", "userns-without-netns"} {
+	for _, v := range []string{"no-cgroupns-no-cgroup-mount", "no-cgroupns-cgroup-mount", "userns-without-netns", "rbind-host-sys-ro"} {
 		v := v
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
@@ -181,9 +181,22 @@ echo probed`, probe)
 				e.spec.Linux.Namespaces = append(e.spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 				e.spec.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 0, Size: 65536}}
 				e.spec.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 0, Size: 65536}}
+			case "rbind-host-sys-ro":
+				// The rootless spec's form: /sys is a read-only recursive
+				// bind of the host's /sys; "ro" must reach the cgroup
+				// mounts below it.
+				e.withoutMount("/sys/fs/cgroup")
+				e.withoutMount("/sys")
+				e.spec.Mounts = append(e.spec.Mounts, specs.Mount{Destination: "/sys", Type: "none", Source: "/sys",
+					Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}})
 			}
 			e.writeConfig()
 			r := e.rt("run", "--bundle", e.bundle, e.id)
+			checkNoCrash(t, r)
+			if r.code != 0 && v == "userns-without-netns" {
+				t.Logf("refused (sysfs cannot be mounted): %s", r)
+				return
+			}
 			mustOK(t, r)
 			if !strings.Contains(r.stdout, "probed") {
 				t.Fatalf("the probe did not run: %s", r)
