@@ -2,6 +2,7 @@ package libcontainer
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -24,7 +25,11 @@ func bootstrapFor(cfg *configs.Config) (b *nsenter.Bootstrap, fast bool) {
 		}
 	}
 	flags := cfg.Namespaces.CloneFlags() &^ unix.CLONE_NEWCGROUP
-	if len(b.Joins) == 0 && flags&unix.CLONE_NEWTIME == 0 {
+	// Go's clone writes id maps itself, which an unprivileged caller can
+	// do only for its own ids; anything more goes through the C stage and
+	// newuidmap/newgidmap.
+	helperMaps := flags&unix.CLONE_NEWUSER != 0 && os.Geteuid() != 0 && needsIDMapHelper(cfg)
+	if len(b.Joins) == 0 && flags&unix.CLONE_NEWTIME == 0 && !helperMaps {
 		return b, true
 	}
 	b.CloneFlags = flags

@@ -116,8 +116,17 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	}
 	if c.cgroup != nil {
 		if err := c.cgroup.Apply(ip.pid); err != nil {
-			return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
+			if !rootlessWithoutCgroup(err, cfg.Cgroups.Resources) {
+				return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
+			}
+			// As runc on cgroup v1: an unprivileged caller without a
+			// delegated cgroup runs the container without one.
+			c.log.Warn("rootless: running without a cgroup", "id", c.id, "err", err)
+			destroyCgroup(c.cgroup)
+			c.cgroup = nil
 		}
+	}
+	if c.cgroup != nil {
 		if cfg.Cgroups.Resources != nil {
 			if err := c.cgroup.Set(cfg.Cgroups.Resources); err != nil {
 				return fmt.Errorf("container %s: set cgroup resources: %w", c.id, err)

@@ -94,13 +94,16 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 		if cmd.SysProcAttr.Cloneflags&unix.CLONE_NEWUSER != 0 {
 			cmd.SysProcAttr.UidMappings = sysIDMaps(cfg.UIDMappings)
 			cmd.SysProcAttr.GidMappings = sysIDMaps(cfg.GIDMappings)
-			cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+			// An unprivileged caller may write a gid map only after
+			// setgroups is denied in the new namespace (user_namespaces(7)).
+			rootless := os.Geteuid() != 0
+			cmd.SysProcAttr.GidMappingsEnableSetgroups = !rootless
 			// Become root of the new user namespace before execve, or the
 			// init (still the unmapped host uid) loses every capability
 			// at exec. The C path does the same with setresuid(0).
 			if _, ok := cfg.HostUID(0); ok {
 				if _, ok := cfg.HostGID(0); ok {
-					cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+					cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: rootless}
 				}
 			}
 		}

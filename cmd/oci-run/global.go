@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -35,7 +36,7 @@ func parseGlobal(args []string) (*global, []string, error) {
 	g := &global{}
 	fs := flag.NewFlagSet("oci-run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&g.root, "root", libcontainer.DefaultRoot, "directory for container state")
+	fs.StringVar(&g.root, "root", defaultRoot(), "directory for container state")
 	fs.StringVar(&g.logPath, "log", "", "log file (default stderr)")
 	fs.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&g.debug, "debug", false, "log debug messages")
@@ -142,4 +143,16 @@ Commands:
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
+}
+
+// defaultRoot is /run/oci-run for root and, as runc does, a directory in
+// $XDG_RUNTIME_DIR (else /tmp/oci-run-<uid>) for anyone else.
+func defaultRoot() string {
+	if os.Geteuid() == 0 {
+		return libcontainer.DefaultRoot
+	}
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
+		return filepath.Join(d, "oci-run")
+	}
+	return fmt.Sprintf("/tmp/oci-run-%d", os.Geteuid())
 }
