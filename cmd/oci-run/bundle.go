@@ -65,9 +65,6 @@ func (o *createOpts) loadConfig(g *global, id string) (*configs.Config, error) {
 		return nil, err
 	}
 	g.log.Debug("config loaded", "id", id, "since start", time.Since(startTime))
-	if g.systemdCgroup {
-		return nil, fmt.Errorf("--systemd-cgroup: the systemd cgroup driver is not available in this build yet")
-	}
 	if o.pidFile != "" {
 		if o.pidFile, err = filepath.Abs(o.pidFile); err != nil {
 			return nil, err
