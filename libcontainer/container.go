@@ -12,6 +12,7 @@ import (
 
 	"github.com/oci-run/oci-run/cgroups"
 	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/libcontainer/lsm"
 )
 
 // Container is one container, alive or not, and its state directory
@@ -32,6 +33,8 @@ type Container struct {
 	// init is set when this Container value started the init itself: it
 	// owns the process handle and can wait for its exit status.
 	init *initProcess
+	// lsmHost is what LSMs the host has, probed at create/exec.
+	lsmHost lsm.Host
 }
 
 // New reserves id under root for a container made from cfg: it validates

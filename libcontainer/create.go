@@ -11,6 +11,7 @@ import (
 
 	"github.com/oci-run/oci-run/cgroups"
 	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
 )
 
@@ -77,6 +78,10 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	}
 	if p == nil {
 		p = &Process{}
+	}
+	c.lsmHost = lsm.Probe()
+	if err := checkLSM(c.id, cfg, spec, c.lsmHost); err != nil {
+		return err
 	}
 	var fifo *os.File
 	if useFifo {

@@ -6,6 +6,12 @@
 // A binary that uses this package must let the library run the container's
 // init by calling Init early in main when it is re-executed for that:
 //
+//	func init() {
+//		if libcontainer.IsInit() {
+//			runtime.LockOSThread() // stay on the main thread
+//		}
+//	}
+//
 //	func main() {
 //		if libcontainer.IsInit() {
 //			libcontainer.Init() // never returns

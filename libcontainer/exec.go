@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
 )
 
@@ -68,6 +69,10 @@ func (c *Container) Exec(p *Process, ignorePaused bool) (*ExecProcess, error) {
 		return nil, &StateError{ID: c.id, Op: "exec in", Status: Stopped}
 	}
 	defer unix.Close(pidfd)
+	c.lsmHost = lsm.Probe()
+	if err := checkLSM(c.id, c.config, p.Spec, c.lsmHost); err != nil {
+		return nil, err
+	}
 	ip, err := c.spawnExec(p)
 	if err != nil {
 		return nil, err
@@ -160,7 +165,7 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 		}
 	}
 	ic := &initConfig{ID: c.id, Config: cfg, Process: spec, Bundle: bundleOf(cfg),
-		FifoFD: -1, ConsoleFD: consoleFD, Exec: true}
+		FifoFD: -1, ConsoleFD: consoleFD, Exec: true, LSM: c.lsmHost}
 	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
 		ip.kill()
 		return nil, ip.died(err)

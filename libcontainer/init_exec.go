@@ -45,6 +45,9 @@ func runExecInit(sock *os.File, ic *initConfig) error {
 	if err := unix.CloseRange(uint(sock.Fd()), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("mark fds close-on-exec: %w", err)
 	}
+	if err := applyExecLSM(ic.LSM, proc); err != nil {
+		return err
+	}
 	if err := finishIdentity(sock, proc, filter); err != nil {
 		return err
 	}

@@ -112,6 +112,9 @@ func runInit(sock *os.File) error {
 	err = rootfs.Prepare(cfg, rootfs.Options{
 		CgroupPaths:       ic.CgroupPaths,
 		BeforeCgroupMount: awaitCgroup,
+		MountLabel: func(fstype, data string) string {
+			return ic.LSM.MountData(fstype, data, cfg.MountLabel)
+		},
 		CreateContainer: func() error {
 			if err := awaitCgroup(); err != nil {
 				return err
@@ -158,6 +161,9 @@ func runInit(sock *os.File) error {
 		return err
 	}
 	if !cfg.NoNewKeyring {
+		if _, err := ic.LSM.SetKeyLabel(proc.SelinuxLabel); err != nil {
+			return err
+		}
 		if _, err := unix.KeyctlJoinSessionKeyring("_ses." + ic.ID); err != nil &&
 			!errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EACCES) && !errors.Is(err, unix.EPERM) {
 			return fmt.Errorf("join session keyring: %w", err)
@@ -179,6 +185,9 @@ func runInit(sock *os.File) error {
 	syncFD := int(sock.Fd())
 	if err := unix.CloseRange(uint(syncFD), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("mark fds close-on-exec: %w", err)
+	}
+	if err := applyExecLSM(ic.LSM, proc); err != nil {
+		return err
 	}
 	if err := finishIdentity(sock, proc, filter); err != nil {
 		return err

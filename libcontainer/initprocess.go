@@ -227,6 +227,7 @@ func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Proces
 	if c.cgroup != nil {
 		ic.CgroupPaths = c.cgroup.Paths()
 	}
+	ic.LSM = c.lsmHost
 	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
 		return ip.died(fmt.Errorf("send config: %w", err))
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/oci-run/oci-run/libcontainer/configs"
+	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
 )
 
@@ -38,6 +39,9 @@ type initConfig struct {
 	HasParentHooks bool `json:"hasParentHooks,omitempty"`
 	// Exec marks a process joining a running container (no rootfs setup).
 	Exec bool `json:"exec,omitempty"`
+	// LSM is what the host has (probed by the parent: inside the
+	// container securityfs and selinuxfs are usually not visible).
+	LSM lsm.Host `json:"lsm"`
 }
 
 func writeJSONFrame(w io.Writer, typ uint32, v any) error {

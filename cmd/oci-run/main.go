@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/oci-run/oci-run/libcontainer"
@@ -16,6 +17,15 @@ var startTime time.Time
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
+
+// init keeps a container init on the main thread: package init runs there,
+// and some per-process attributes (SELinux key label) may only be set by
+// the thread-group leader.
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "init" {
+		runtime.LockOSThread()
+	}
+}
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "init" {

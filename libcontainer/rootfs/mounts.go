@@ -122,6 +122,9 @@ func (p *preparer) mountFS(m *configs.Mount, dest string) error {
 	case "devpts":
 		data = devptsData(data)
 	}
+	if p.opts.MountLabel != nil {
+		data = p.opts.MountLabel(m.Device, data)
+	}
 	if dest == "/dev" {
 		// Mounted read-write so that devices can be created; Finalize
 		// makes it read-only if asked.

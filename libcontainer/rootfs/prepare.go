@@ -26,6 +26,9 @@ type Options struct {
 	// caller joins its cgroup namespace there, once the parent has put the
 	// init in its cgroup).
 	BeforeCgroupMount func() error
+	// MountLabel, if set, returns the mount data with the security label
+	// added for filesystems that take one (SELinux context=).
+	MountLabel func(fstype, data string) string
 	// Logger receives debug records of each step; nil discards.
 	Logger *slog.Logger
 }

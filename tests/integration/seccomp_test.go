@@ -116,3 +116,22 @@ func TestSeccompNotifyListener(t *testing.T) {
 	}
 	_ = os.Remove(sock)
 }
+
+// This host has neither AppArmor nor SELinux: asking for a profile or a
+// process label is a clear error (runc refuses an SELinux label likewise),
+// for create and for exec, and nothing is left behind.
+func TestLSMRefusedWhenAbsent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "true")
+	e.spec.Process.ApparmorProfile = "oirt-profile"
+	e.writeConfig()
+	expectError(t, e.rt("run", "--bundle", e.bundle, e.id), "apparmor", "oirt-profile")
+
+	e2 := newEnv(t, "true")
+	e2.spec.Process.SelinuxLabel = "system_u:system_r:container_t:s0"
+	e2.writeConfig()
+	expectError(t, e2.rt("run", "--bundle", e2.bundle, e2.id), "selinux")
+
+	e3 := startSleeper(t)
+	expectError(t, e3.rt("exec", "--apparmor", "oirt-profile", e3.id, "true"), "apparmor")
+}
