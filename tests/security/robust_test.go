@@ -79,7 +79,7 @@ func TestKillDuringCreate(t *testing.T) {
 	mustOK(t, e.rt("delete", "-f", e.id))
 
 	rnd := mrand.New(mrand.NewSource(time.Now().UnixNano()))
-	const n = 10
+	const n = 16
 	for i := 0; i < n; i++ {
 		id := e.newTrackedID()
 		delay := time.Duration(int64(full) * int64(i) / n)
