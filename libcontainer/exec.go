@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -95,67 +93,17 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 				Path: "/proc/" + strconv.Itoa(c.state.InitPid) + "/ns/" + t.ProcName()})
 		}
 	}
-	bootBytes, err := boot.Encode()
-	if err != nil {
-		return nil, fmt.Errorf("container %s: exec bootstrap: %w", c.id, err)
-	}
-	exePath := c.opts.InitPath
-	if exePath == "" {
-		exePath = "/proc/self/exe"
-	}
-	exe, err := sealedExe(exePath)
-	if err != nil {
-		return nil, fmt.Errorf("container %s: %w", c.id, err)
-	}
-	defer exe.Close()
-	hi, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 100+len(p.ExtraFiles))
-	if err != nil {
-		return nil, fmt.Errorf("container %s: dup sealed exe: %w", c.id, err)
-	}
-	exeHi := os.NewFile(uintptr(hi), "oci-run-sealed")
-	defer exeHi.Close()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("container %s: sync socketpair: %w", c.id, err)
-	}
-	parentSock := os.NewFile(uintptr(fds[0]), "sync-parent")
-	childSock := os.NewFile(uintptr(fds[1]), "sync-child")
-	defer childSock.Close()
-
-	args := c.opts.InitArgs
-	if len(args) == 0 {
-		args = []string{os.Args[0], "init"}
-	}
-	extra := append([]*os.File{}, p.ExtraFiles...)
-	syncFD := 3 + len(extra)
-	extra = append(extra, childSock)
+	var tail []*os.File
 	consoleFD := -1
 	if spec.Terminal {
 		if p.ConsoleSocket == nil {
-			parentSock.Close()
 			return nil, fmt.Errorf("container %s: exec: terminal requested but no console socket was given", c.id)
 		}
-		consoleFD = 3 + len(extra)
-		extra = append(extra, p.ConsoleSocket)
+		consoleFD = 3 + len(p.ExtraFiles) + 1
+		tail = append(tail, p.ConsoleSocket)
 	}
-	cmd := &exec.Cmd{
-		Path:        "/proc/self/fd/" + strconv.Itoa(hi),
-		Args:        args,
-		Env:         []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
-		ExtraFiles:  extra,
-		SysProcAttr: &syscall.SysProcAttr{},
-	}
-	if !spec.Terminal {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(p.Stdin), fileOrNil(p.Stdout), fileOrNil(p.Stderr)
-	}
-	if err := cmd.Start(); err != nil {
-		parentSock.Close()
-		return nil, fmt.Errorf("container %s: start exec: %w", c.id, err)
-	}
-	childSock.Close()
-	ip := &initProcess{id: c.id, cmd: cmd, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
-	if err := ip.bootstrap(bootBytes, cfg); err != nil {
-		ip.kill()
+	ip, err := c.launch(p, spec, boot, tail, &syscall.SysProcAttr{})
+	if err != nil {
 		return nil, err
 	}
 	if c.cgroup != nil {

@@ -38,6 +38,46 @@ type initProcess struct {
 // once the init's pid is known.
 func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (*initProcess, error) {
 	cfg := c.config
+	// Keep in step with sendConfig, which tells the init these fd numbers.
+	var tail []*os.File
+	if fifo != nil {
+		tail = append(tail, fifo)
+	}
+	if spec.Terminal && p.ConsoleSocket != nil {
+		tail = append(tail, p.ConsoleSocket)
+	}
+	boot, fast := bootstrapFor(cfg)
+	attr := &syscall.SysProcAttr{}
+	if fast {
+		attr.Cloneflags = cfg.Namespaces.CloneFlags() &^ unix.CLONE_NEWCGROUP
+		if attr.Cloneflags&unix.CLONE_NEWUSER != 0 {
+			attr.UidMappings = sysIDMaps(cfg.UIDMappings)
+			attr.GidMappings = sysIDMaps(cfg.GIDMappings)
+			// An unprivileged caller may write a gid map only after
+			// setgroups is denied in the new namespace (user_namespaces(7)).
+			rootless := os.Geteuid() != 0
+			attr.GidMappingsEnableSetgroups = !rootless
+			// Become root of the new user namespace before execve, or the
+			// init (still the unmapped host uid) loses every capability
+			// at exec. The C path does the same with setresuid(0).
+			if _, ok := cfg.HostUID(0); ok {
+				if _, ok := cfg.HostGID(0); ok {
+					attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: rootless}
+				}
+			}
+		}
+	}
+	return c.launch(p, spec, boot, tail, attr)
+}
+
+// launch starts the runtime binary, opened through a sealed read-only
+// handle, as a child with the sync socket at fd 3+len(p.ExtraFiles) and
+// tail right after it, and runs the C stage's half of the protocol.
+func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Bootstrap, tail []*os.File, attr *syscall.SysProcAttr) (*initProcess, error) {
+	bootBytes, err := boot.Encode()
+	if err != nil {
+		return nil, fmt.Errorf("container %s: bootstrap: %w", c.id, err)
+	}
 	exePath := c.opts.InitPath
 	if exePath == "" {
 		exePath = "/proc/self/exe"
@@ -49,7 +89,7 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 	defer exe.Close()
 	// Keep the exe handle above every fd the child gets, so the dup2s that
 	// place ExtraFiles can never land on it before execve resolves it.
-	hi, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 100+len(p.ExtraFiles))
+	hi, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 100+len(p.ExtraFiles)+len(tail))
 	if err != nil {
 		return nil, fmt.Errorf("container %s: dup sealed exe: %w", c.id, err)
 	}
@@ -70,48 +110,16 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 	}
 	extra := append([]*os.File{}, p.ExtraFiles...)
 	syncFD := 3 + len(extra)
-	extra = append(extra, childSock)
-	// Keep in step with configure, which tells the init these fd numbers.
-	if fifo != nil {
-		extra = append(extra, fifo)
-	}
-	if spec.Terminal && p.ConsoleSocket != nil {
-		extra = append(extra, p.ConsoleSocket)
-	}
+	extra = append(append(extra, childSock), tail...)
 	cmd := &exec.Cmd{
 		Path:        "/proc/self/fd/" + strconv.Itoa(hi),
 		Args:        args,
 		Env:         []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
 		ExtraFiles:  extra,
-		SysProcAttr: &syscall.SysProcAttr{},
+		SysProcAttr: attr,
 	}
 	if !spec.Terminal {
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(p.Stdin), fileOrNil(p.Stdout), fileOrNil(p.Stderr)
-	}
-	boot, fast := bootstrapFor(cfg)
-	if fast {
-		cmd.SysProcAttr.Cloneflags = cfg.Namespaces.CloneFlags() &^ unix.CLONE_NEWCGROUP
-		if cmd.SysProcAttr.Cloneflags&unix.CLONE_NEWUSER != 0 {
-			cmd.SysProcAttr.UidMappings = sysIDMaps(cfg.UIDMappings)
-			cmd.SysProcAttr.GidMappings = sysIDMaps(cfg.GIDMappings)
-			// An unprivileged caller may write a gid map only after
-			// setgroups is denied in the new namespace (user_namespaces(7)).
-			rootless := os.Geteuid() != 0
-			cmd.SysProcAttr.GidMappingsEnableSetgroups = !rootless
-			// Become root of the new user namespace before execve, or the
-			// init (still the unmapped host uid) loses every capability
-			// at exec. The C path does the same with setresuid(0).
-			if _, ok := cfg.HostUID(0); ok {
-				if _, ok := cfg.HostGID(0); ok {
-					cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: rootless}
-				}
-			}
-		}
-	}
-	bootBytes, err := boot.Encode()
-	if err != nil {
-		parentSock.Close()
-		return nil, fmt.Errorf("container %s: bootstrap: %w", c.id, err)
 	}
 	if err := cmd.Start(); err != nil {
 		parentSock.Close()
@@ -119,7 +127,7 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 	}
 	childSock.Close()
 	ip := &initProcess{id: c.id, cmd: cmd, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
-	if err := ip.bootstrap(bootBytes, cfg); err != nil {
+	if err := ip.bootstrap(bootBytes, c.config); err != nil {
 		ip.kill()
 		return nil, err
 	}
