@@ -92,8 +92,13 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		fifo = f
 		defer fifo.Close()
 	}
+	trees, err := makeIDMappedTrees(cfg)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer closeTrees(trees)
 	t0 := time.Now()
-	ip, err := spawnInit(c, p, spec, fifo)
+	ip, err := spawnInit(c, p, spec, fifo, trees)
 	if err != nil {
 		return err
 	}
@@ -116,7 +121,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		}
 		c.cgroup = m
 	}
-	if err := ip.sendConfig(c, p, spec, fifo); err != nil {
+	if err := ip.sendConfig(c, p, spec, fifo, trees); err != nil {
 		return err
 	}
 	if c.cgroup != nil {

@@ -36,7 +36,7 @@ type initProcess struct {
 // spawnInit re-execs the runtime binary (from a sealed handle) as the
 // container init, runs the C stage's part of the sync protocol and returns
 // once the init's pid is known.
-func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (*initProcess, error) {
+func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree) (*initProcess, error) {
 	cfg := c.config
 	// Keep in step with sendConfig, which tells the init these fd numbers.
 	var tail []*os.File
@@ -45,6 +45,9 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File) (
 	}
 	if spec.Terminal && p.ConsoleSocket != nil {
 		tail = append(tail, p.ConsoleSocket)
+	}
+	for _, t := range trees {
+		tail = append(tail, t.file)
 	}
 	boot, fast := bootstrapFor(cfg)
 	attr := &syscall.SysProcAttr{}
@@ -210,7 +213,7 @@ func (ip *initProcess) adoptPid() error {
 }
 
 // sendConfig sends the init its configuration.
-func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Process, fifo *os.File) error {
+func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree) error {
 	cfg := c.config
 	ic := &initConfig{
 		ID:             c.id,
@@ -231,6 +234,14 @@ func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Proces
 			return fmt.Errorf("container %s: process.terminal is set but no console socket was given", c.id)
 		}
 		ic.ConsoleFD = next
+		next++
+	}
+	for _, t := range trees {
+		if ic.IDMappedTrees == nil {
+			ic.IDMappedTrees = map[int]int{}
+		}
+		ic.IDMappedTrees[t.index] = next
+		next++
 	}
 	if c.cgroup != nil {
 		ic.CgroupPaths = c.cgroup.Paths()

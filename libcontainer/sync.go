@@ -39,6 +39,9 @@ type initConfig struct {
 	HasParentHooks bool `json:"hasParentHooks,omitempty"`
 	// Exec marks a process joining a running container (no rootfs setup).
 	Exec bool `json:"exec,omitempty"`
+	// IDMappedTrees maps a mount's index in Config.Mounts to the fd of its
+	// idmapped source tree, made by the parent.
+	IDMappedTrees map[int]int `json:"idmappedTrees,omitempty"`
 	// LSM is what the host has (probed by the parent: inside the
 	// container securityfs and selinuxfs are usually not visible).
 	LSM lsm.Host `json:"lsm"`

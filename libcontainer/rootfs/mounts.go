@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,6 +21,8 @@ type preparer struct {
 	root *root
 	// cgroups is the host's cgroup layout, read on first use.
 	cgroups *cgroupLayout
+	// index is the position in cfg.Mounts of the mount being set up.
+	index int
 }
 
 // mount sets up one configured mount.
@@ -65,7 +68,12 @@ func (p *preparer) bind(m *configs.Mount, dest string) error {
 		return fail(err, "")
 	}
 	defer unix.Close(target)
-	if err := attachBind(src, target, m); err != nil {
+	if tree, ok := p.opts.IDMappedTrees[p.index]; ok {
+		err = attachTree(tree, target, m)
+	} else {
+		err = attachBind(src, target, m)
+	}
+	if err != nil {
 		return fail(err, "")
 	}
 	p.log.Debug("mounted", "source", m.Source, "destination", real, "type", "bind")
@@ -85,6 +93,41 @@ func attachBind(src, target int, m *configs.Mount) error {
 		return fmt.Errorf("open_tree: %w", err)
 	}
 	defer unix.Close(tree)
+	if len(m.UIDMappings) > 0 || len(m.GIDMappings) > 0 {
+		if err := idmapTree(tree, m); err != nil {
+			return err
+		}
+	}
+	return attachTree(tree, target, m)
+}
+
+// IDMappedTree clones m's source (recursively for rbind) as a detached
+// mount tree with m's id mappings, for the runtime to make on the host side
+// and hand to the init (Options.IDMappedTrees).
+func IDMappedTree(m *configs.Mount) (*os.File, error) {
+	src, err := unix.Open(m.Source, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, mountErr("mount", m.Source, m.Destination, "bind", err, "open source")
+	}
+	defer unix.Close(src)
+	flags := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_EMPTY_PATH)
+	if m.Flags&unix.MS_REC != 0 {
+		flags |= unix.AT_RECURSIVE
+	}
+	tree, err := unix.OpenTree(src, "", flags)
+	if err != nil {
+		return nil, mountErr("mount", m.Source, m.Destination, "bind", err, "open_tree")
+	}
+	if err := idmapTree(tree, m); err != nil {
+		unix.Close(tree)
+		return nil, mountErr("mount", m.Source, m.Destination, "bind", err, "")
+	}
+	return os.NewFile(uintptr(tree), "idmapped:"+m.Source), nil
+}
+
+// attachTree gives a detached tree m's flags and recursive attributes,
+// attaches it on target and applies m's propagation.
+func attachTree(tree, target int, m *configs.Mount) error {
 	if err := setAttr(tree, 0, mountAttr(m.Flags, m.ClearedFlags)); err != nil {
 		return fmt.Errorf("set mount flags: %w", err)
 	}
@@ -92,11 +135,6 @@ func attachBind(src, target int, m *configs.Mount) error {
 		a := unix.MountAttr{Attr_set: m.RecAttr.Set, Attr_clr: m.RecAttr.Clear}
 		if err := setAttr(tree, unix.AT_RECURSIVE, a); err != nil {
 			return fmt.Errorf("set recursive mount attributes: %w", err)
-		}
-	}
-	if len(m.UIDMappings) > 0 || len(m.GIDMappings) > 0 {
-		if err := idmapTree(tree, m); err != nil {
-			return err
 		}
 	}
 	if err := unix.MoveMount(tree, "", target, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {

@@ -29,6 +29,10 @@ type Options struct {
 	// MountLabel, if set, returns the mount data with the security label
 	// added for filesystems that take one (SELinux context=).
 	MountLabel func(fstype, data string) string
+	// IDMappedTrees maps the index of a mount in cfg.Mounts to the fd of
+	// its idmapped source tree, made on the host side by IDMappedTree (a
+	// user namespace's init cannot make one with host ids itself).
+	IDMappedTrees map[int]int
 	// Logger receives debug records of each step; nil discards.
 	Logger *slog.Logger
 }
@@ -83,7 +87,8 @@ func Prepare(cfg *configs.Config, opts Options) error {
 	}
 	defer r.close()
 	p := &preparer{cfg: cfg, opts: opts, log: log, root: r}
-	for _, m := range cfg.Mounts {
+	for i, m := range cfg.Mounts {
+		p.index = i
 		if err := p.mount(m); err != nil {
 			return err
 		}

@@ -125,3 +125,33 @@ func TestJoinNetworkNamespaceByPath(t *testing.T) {
 	e2.writeConfig()
 	expectError(t, e2.rt("run", "--bundle", e2.bundle, e2.id), "/proc/999999999/ns/net")
 }
+
+// An idmapped bind mount in a user-namespaced container: a host directory
+// owned by host root appears owned by the container's root, while the
+// rest of the (unmapped) rootfs shows the overflow id. The parent makes
+// the idmapped tree on the host side.
+func TestIDMappedMountInUserNamespace(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sh", "-c", "stat -c %u /data/f; stat -c %u /bin")
+	for _, d := range []string{filepath.Dir(e.dir), e.dir, e.bundle} {
+		os.Chmod(d, 0o755)
+	}
+	data := filepath.Join(e.dir, "data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "f"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(e.rootfs, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.spec.Linux.Namespaces = append(e.spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+	e.spec.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	e.spec.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	e.spec.Mounts = append(e.spec.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: data, Options: []string{"rbind", "ro", "idmap"}})
+	e.writeConfig()
+	if out := strings.Fields(e.runOut()); len(out) != 2 || out[0] != "0" || out[1] != "65534" {
+		t.Errorf("owners %v, want [0 65534] (idmapped /data, unmapped /bin)", out)
+	}
+}
