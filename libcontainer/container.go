@@ -86,7 +86,13 @@ func Load(root, id string, opts Options) (*Container, error) {
 			c.cgroup = m
 		}
 	case errors.Is(err, os.ErrNotExist):
-		// Being created by another process, or a create that died midway.
+		// Being created by another process, or a create that died midway:
+		// its cgroup, if it got that far, is in the cgroup record.
+		if paths, err := readCgroupRecord(dir); err == nil && len(paths) > 0 {
+			if m, err := cgroups.Load(paths, opts.Cgroups); err == nil {
+				c.cgroup = m
+			}
+		}
 	default:
 		return nil, fmt.Errorf("container %s: %w", id, err)
 	}

@@ -120,6 +120,11 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			return fmt.Errorf("container %s: cgroup: %w", c.id, err)
 		}
 		c.cgroup = m
+		// Record where it will be before creating it, so that a create
+		// killed midway leaves something delete can find and remove.
+		if err := writeCgroupRecord(c.dir, m.Paths()); err != nil {
+			return fmt.Errorf("container %s: %w", c.id, err)
+		}
 	}
 	if err := ip.sendConfig(c, p, spec, fifo, trees); err != nil {
 		return err

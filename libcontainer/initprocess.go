@@ -323,11 +323,31 @@ func (ip *initProcess) closeSock() {
 	}
 }
 
-// died turns a broken sync socket into the init's exit status when it can.
+// died turns a failed exchange with the init into an error, with the
+// init's exit status when it died on its own. An init that is still alive
+// (the failure was ours) is killed rather than waited for.
 func (ip *initProcess) died(err error) error {
-	if ip.cmd != nil && ip.cmd.Process != nil && ip.pid == 0 || ip.direct {
-		if e := ip.wait(); e == nil {
-			return fmt.Errorf("container %s: init exited (%s) during setup: %w", ip.id, describeStatus(ip.status), err)
+	// A write that found the socket closed: the init may have said why
+	// before it exited (it reads nothing while it fails), so read that.
+	if ip.sock != nil && (errors.Is(err, unix.EPIPE) || errors.Is(err, unix.ECONNRESET)) {
+		if typ, payload, rerr := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame); rerr == nil && typ == nsenter.MsgError {
+			return &InitError{ID: ip.id, Msg: string(payload)}
+		}
+	}
+	if ip.direct || ip.pid == 0 {
+		pid := ip.pid
+		if pid == 0 && ip.cmd != nil && ip.cmd.Process != nil {
+			pid = ip.cmd.Process.Pid
+		}
+		if fd, e := unix.PidfdOpen(pid, 0); e == nil {
+			exited := waitPidfdExit(fd, 2*time.Second)
+			if !exited {
+				unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+			}
+			unix.Close(fd)
+			if exited && ip.wait() == nil {
+				return fmt.Errorf("container %s: init exited (%s) during setup: %w", ip.id, describeStatus(ip.status), err)
+			}
 		}
 	}
 	return fmt.Errorf("container %s: %w", ip.id, err)

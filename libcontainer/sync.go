@@ -52,5 +52,9 @@ func writeJSONFrame(w io.Writer, typ uint32, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode sync frame %d: %w", typ, err)
 	}
+	if len(b) > nsenter.MaxFrame {
+		return fmt.Errorf("the init configuration is %d bytes, more than the %d MiB limit: %w",
+			len(b), nsenter.MaxFrame>>20, nsenter.ErrFrameTooLarge)
+	}
 	return nsenter.WriteFrame(w, typ, b)
 }

@@ -128,7 +128,21 @@ func IDMappedTree(m *configs.Mount) (*os.File, error) {
 // attachTree gives a detached tree m's flags and recursive attributes,
 // attaches it on target and applies m's propagation.
 func attachTree(tree, target int, m *configs.Mount) error {
-	if err := setAttr(tree, 0, mountAttr(m.Flags, m.ClearedFlags)); err != nil {
+	a := mountAttr(m.Flags, m.ClearedFlags)
+	if m.Flags&unix.MS_REC != 0 {
+		// rbind: the restrictions the options ask for (ro, nosuid, nodev,
+		// noexec) hold for the whole tree, not just its top (else
+		// "rbind,ro" of /sys leaves the host's cgroup mounts writable:
+		// CVE-2023-25809). Clearing stays at the top, where locked
+		// flags are handled.
+		const restrict = unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV | unix.MOUNT_ATTR_NOEXEC
+		if rec := a.Attr_set & restrict; rec != 0 {
+			if err := setAttr(tree, unix.AT_RECURSIVE, unix.MountAttr{Attr_set: rec}); err != nil {
+				return fmt.Errorf("set mount flags on the tree: %w", err)
+			}
+		}
+	}
+	if err := setAttr(tree, 0, a); err != nil {
 		return fmt.Errorf("set mount flags: %w", err)
 	}
 	if m.RecAttr != nil {
