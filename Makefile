@@ -29,7 +29,7 @@ unit:
 	$(GO) test $(if $(RACE),-race) $$($(GO) list ./... | grep -v /tests/)
 
 integration: build
-	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ -count=1 -parallel 4 -timeout 20m
+	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ ./tests/clients/ -count=1 -parallel 4 -timeout 20m
 
 test: unit integration
 
