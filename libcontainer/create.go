@@ -97,23 +97,6 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		return fmt.Errorf("container %s: %w", c.id, err)
 	}
 	defer closeTrees(trees)
-	t0 := time.Now()
-	ip, err := spawnInit(c, p, spec, fifo, trees)
-	if err != nil {
-		return err
-	}
-	c.log.Debug("init spawned", "id", c.id, "pid", ip.pid, "took", time.Since(t0))
-	t0 = time.Now()
-	c.init = ip
-	defer func() {
-		if retErr != nil {
-			c.teardownLocked()
-		}
-	}()
-
-	// The init sets up its mounts while we put it in its cgroup: send the
-	// config first (with the cgroup paths, computed without touching the
-	// system), then join and limit, then tell it the cgroup is done.
 	if cfg.Cgroups != nil {
 		m, err := cgroups.New(cfg.Cgroups, c.opts.Cgroups)
 		if err != nil {
@@ -126,26 +109,39 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			return fmt.Errorf("container %s: %w", c.id, err)
 		}
 	}
-	if err := ip.sendConfig(c, p, spec, fifo, trees); err != nil {
-		return err
+	// Join the cgroup as early as the init's pid is known: right after the
+	// start when the child is the init itself (while it execs and its
+	// runtime starts), else once the C stage reports it (then while the
+	// init sets up its mounts). The init waits for msgCgroupDone before
+	// anything that depends on its cgroup.
+	joined := false
+	join := func(pid int) error {
+		joined = true
+		return c.joinCgroup(pid)
 	}
-	if c.cgroup != nil {
-		if err := c.cgroup.Apply(ip.pid); err != nil {
-			if !rootlessWithoutCgroup(err, cfg.Cgroups.Resources) {
-				return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
-			}
-			// As runc on cgroup v1: an unprivileged caller without a
-			// delegated cgroup runs the container without one.
-			c.log.Warn("rootless: running without a cgroup", "id", c.id, "err", err)
+	t0 := time.Now()
+	ip, err := spawnInit(c, p, spec, fifo, trees, join)
+	if err != nil {
+		if c.cgroup != nil {
 			destroyCgroup(c.cgroup)
 			c.cgroup = nil
 		}
+		return err
 	}
-	if c.cgroup != nil {
-		if cfg.Cgroups.Resources != nil {
-			if err := c.cgroup.Set(cfg.Cgroups.Resources); err != nil {
-				return fmt.Errorf("container %s: set cgroup resources: %w", c.id, err)
-			}
+	c.log.Debug("init spawned", "id", c.id, "pid", ip.pid, "took", time.Since(t0))
+	t0 = time.Now()
+	c.init = ip
+	defer func() {
+		if retErr != nil {
+			c.teardownLocked()
+		}
+	}()
+	if err := ip.sendConfig(c, p, spec, fifo, trees); err != nil {
+		return err
+	}
+	if !joined {
+		if err := join(ip.pid); err != nil {
+			return err
 		}
 	}
 	if err := nsenter.WriteFrame(ip.sock, msgCgroupDone, nil); err != nil {
@@ -281,4 +277,29 @@ func destroyCgroup(m cgroups.Manager) error {
 		sleepBackoff(i)
 	}
 	return err
+}
+
+// joinCgroup puts pid in the container's cgroup and sets its resources.
+func (c *Container) joinCgroup(pid int) error {
+	if c.cgroup == nil {
+		return nil
+	}
+	cfg := c.config
+	if err := c.cgroup.Apply(pid); err != nil {
+		if !rootlessWithoutCgroup(err, cfg.Cgroups.Resources) {
+			return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
+		}
+		// As runc on cgroup v1: an unprivileged caller without a
+		// delegated cgroup runs the container without one.
+		c.log.Warn("rootless: running without a cgroup", "id", c.id, "err", err)
+		destroyCgroup(c.cgroup)
+		c.cgroup = nil
+		return nil
+	}
+	if cfg.Cgroups.Resources != nil {
+		if err := c.cgroup.Set(cfg.Cgroups.Resources); err != nil {
+			return fmt.Errorf("container %s: set cgroup resources: %w", c.id, err)
+		}
+	}
+	return nil
 }

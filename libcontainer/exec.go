@@ -102,7 +102,7 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 		consoleFD = 3 + len(p.ExtraFiles) + 1
 		tail = append(tail, p.ConsoleSocket)
 	}
-	ip, err := c.launch(p, spec, boot, tail, &syscall.SysProcAttr{})
+	ip, err := c.launch(p, spec, boot, tail, &syscall.SysProcAttr{}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ type initProcess struct {
 // spawnInit re-execs the runtime binary (from a sealed handle) as the
 // container init, runs the C stage's part of the sync protocol and returns
 // once the init's pid is known.
-func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree) (*initProcess, error) {
+func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree, early func(pid int) error) (*initProcess, error) {
 	cfg := c.config
 	// Keep in step with sendConfig, which tells the init these fd numbers.
 	var tail []*os.File
@@ -70,13 +70,17 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, t
 			}
 		}
 	}
-	return c.launch(p, spec, boot, tail, attr)
+	return c.launch(p, spec, boot, tail, attr, early)
 }
 
 // launch starts the runtime binary, opened through a sealed read-only
 // handle, as a child with the sync socket at fd 3+len(p.ExtraFiles) and
 // tail right after it, and runs the C stage's half of the protocol.
-func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Bootstrap, tail []*os.File, attr *syscall.SysProcAttr) (*initProcess, error) {
+//
+// early, if set, runs right after the child started when the child itself
+// will be the init (no C-stage fork), overlapping the child's exec and
+// runtime start: create joins it to its cgroup there.
+func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Bootstrap, tail []*os.File, attr *syscall.SysProcAttr, early func(pid int) error) (*initProcess, error) {
 	bootBytes, err := boot.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("container %s: bootstrap: %w", c.id, err)
@@ -115,9 +119,12 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 	syncFD := 3 + len(extra)
 	extra = append(append(extra, childSock), tail...)
 	cmd := &exec.Cmd{
-		Path:        "/proc/self/fd/" + strconv.Itoa(hi),
-		Args:        args,
-		Env:         []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD)},
+		Path: "/proc/self/fd/" + strconv.Itoa(hi),
+		Args: args,
+		// The init is short-lived, single-threaded work: one P and no
+		// GC make its runtime start and run faster (measured ~1 ms).
+		Env: []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD),
+			"GOMAXPROCS=1", "GOGC=off"},
 		ExtraFiles:  extra,
 		SysProcAttr: attr,
 	}
@@ -130,7 +137,17 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 	}
 	childSock.Close()
 	ip := &initProcess{id: c.id, cmd: cmd, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
-	if err := ip.bootstrap(bootBytes, c.config); err != nil {
+	if err := nsenter.WriteFrame(ip.sock, nsenter.MsgBootstrap, bootBytes); err != nil {
+		ip.kill()
+		return nil, ip.died(fmt.Errorf("send bootstrap: %w", err))
+	}
+	if early != nil && !boot.NeedsFork() {
+		if err := early(cmd.Process.Pid); err != nil {
+			ip.kill()
+			return nil, err
+		}
+	}
+	if err := ip.bootstrap(c.config); err != nil {
 		ip.kill()
 		return nil, err
 	}
@@ -152,12 +169,9 @@ func sysIDMaps(m []configs.IDMap) []syscall.SysProcIDMap {
 	return out
 }
 
-// bootstrap runs the C stage's half of the protocol: send the bootstrap,
-// answer a uid/gid map request, learn the init's pid.
-func (ip *initProcess) bootstrap(boot []byte, cfg *configs.Config) error {
-	if err := nsenter.WriteFrame(ip.sock, nsenter.MsgBootstrap, boot); err != nil {
-		return ip.died(fmt.Errorf("send bootstrap: %w", err))
-	}
+// bootstrap runs the rest of the C stage's half of the protocol (the
+// bootstrap is sent): answer a uid/gid map request, learn the init's pid.
+func (ip *initProcess) bootstrap(cfg *configs.Config) error {
 	for {
 		typ, payload, err := nsenter.ReadFrame(ip.sock, nsenter.MaxFrame)
 		if err != nil {

@@ -128,10 +128,10 @@ func cmdExec(g *global, args []string) error {
 	} else if o.consoleSocket != "" {
 		return fmt.Errorf("exec: --console-socket needs --tty")
 	}
+	// Forward every signal; registering overlaps the exec (see run.go).
 	sigs := make(chan os.Signal, 64)
 	if !o.detach {
-		signal.Notify(sigs)
-		defer signal.Stop(sigs)
+		go signal.Notify(sigs)
 	}
 	proc, err := c.Exec(p, o.ignorePaused)
 	if err != nil {

@@ -56,10 +56,12 @@ func cmdRun(g *global, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Forward every signal. Registering costs a few ms (a sigaction per
+	// signal), so it overlaps the container's creation; no Stop: the
+	// process exits right after.
 	sigs := make(chan os.Signal, 64)
 	if !detach {
-		signal.Notify(sigs)
-		defer signal.Stop(sigs)
+		go signal.Notify(sigs)
 	}
 	t0 := time.Now()
 	if err := c.Run(p); err != nil {

@@ -115,3 +115,16 @@ func TestBadFlags(t *testing.T) {
 	expectError(t, e.rt("no-such-command"), "no-such-command")
 	expectError(t, e.runIn(e.bundle, defaultTimeout, "--log-format", "xml", "list"), "xml")
 }
+
+// --no-pivot: chroot instead of pivot_root; the container still sees only
+// its rootfs and /proc works.
+func TestNoPivot(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sh", "-c", "ls /; cat /proc/self/mountinfo | wc -l")
+	r := e.rt("run", "--no-pivot", "--bundle", e.bundle, e.id)
+	mustOK(t, r)
+	// The busybox rootfs has no /usr; the host has one.
+	if !strings.Contains(r.stdout, "bin\n") || strings.Contains(r.stdout, "usr\n") {
+		t.Errorf("root listing under --no-pivot: %q", r.stdout)
+	}
+}
