@@ -6,7 +6,7 @@ GOFLAGS_B ?= -trimpath
 RACE      ?=
 SHIM_MAIN := cmd/containerd-shim-ocirun-v2/main.go
 
-.PHONY: all build install unit integration test lint demo bench clean
+.PHONY: all build install unit integration test lint demo bench bench-smoke clean
 
 all: build
 
@@ -49,6 +49,10 @@ bench: build
 	else \
 		echo "bench: no harness in tests/bench yet"; \
 	fi
+
+# A few iterations of every benchmark case, no targets, docs untouched (CI).
+bench-smoke: build
+	OCIRUN_BIN=$(CURDIR)/bin/oci-run tests/bench/run --smoke
 
 clean:
 	rm -rf bin
