@@ -24,7 +24,7 @@ func TestPodmanWithOCIRun(t *testing.T) {
 	base := []string{"--root", filepath.Join(dir, "root"), "--runroot", filepath.Join(dir, "runroot"),
 		"--tmpdir", filepath.Join(dir, "tmp"), "--cgroup-manager=cgroupfs", "--events-backend=file",
 		"--runtime", runtimeBin}
-	ulimits := []string{"--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"}
+	ulimits := []string{"--network", "none", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"}
 	podman := func(args ...string) (string, int) {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
