@@ -119,6 +119,15 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		joined = true
 		return c.joinCgroup(pid)
 	}
+	ic, err := c.initConfigFor(p, spec, fifo, trees)
+	if err != nil {
+		if c.cgroup != nil {
+			destroyCgroup(c.cgroup)
+			c.cgroup = nil
+		}
+		return err
+	}
+	enc := encodeAsync(ic)
 	t0 := time.Now()
 	ip, err := spawnInit(c, p, spec, fifo, trees, join)
 	if err != nil {
@@ -136,7 +145,16 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			c.teardownLocked()
 		}
 	}()
-	if err := ip.sendConfig(c, p, spec, fifo, trees); err != nil {
+	config := <-enc
+	if config.err == nil && c.cgroup == nil && ic.CgroupPaths != nil {
+		// A rootless create went on without its cgroup: say so.
+		ic.CgroupPaths = nil
+		config.b, config.err = marshalFrame(ic)
+	}
+	if config.err != nil {
+		return fmt.Errorf("container %s: %w", c.id, config.err)
+	}
+	if err := ip.sendConfig(config.b); err != nil {
 		return err
 	}
 	if !joined {

@@ -226,8 +226,9 @@ func (ip *initProcess) adoptPid() error {
 	return nil
 }
 
-// sendConfig sends the init its configuration.
-func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree) error {
+// initConfigFor builds the init's configuration. Everything in it is known
+// before the init starts, so create encodes it while the init starts.
+func (c *Container) initConfigFor(p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree) (*initConfig, error) {
 	cfg := c.config
 	ic := &initConfig{
 		ID:             c.id,
@@ -237,7 +238,10 @@ func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Proces
 		FifoFD:         -1,
 		ConsoleFD:      -1,
 		HasParentHooks: len(cfg.Hooks[configs.Prestart])+len(cfg.Hooks[configs.CreateRuntime]) > 0,
+		LSM:            c.lsmHost,
 	}
+	// The fd numbers follow spawnInit's order: sync socket, fifo,
+	// console socket, idmapped trees.
 	next := 3 + len(p.ExtraFiles) + 1
 	if fifo != nil {
 		ic.FifoFD = next
@@ -245,7 +249,7 @@ func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Proces
 	}
 	if spec.Terminal {
 		if p.ConsoleSocket == nil {
-			return fmt.Errorf("container %s: process.terminal is set but no console socket was given", c.id)
+			return nil, fmt.Errorf("container %s: process.terminal is set but no console socket was given", c.id)
 		}
 		ic.ConsoleFD = next
 		next++
@@ -260,8 +264,27 @@ func (ip *initProcess) sendConfig(c *Container, p *Process, spec *configs.Proces
 	if c.cgroup != nil {
 		ic.CgroupPaths = c.cgroup.Paths()
 	}
-	ic.LSM = c.lsmHost
-	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
+	return ic, nil
+}
+
+// encoded is an init configuration encoded in the background.
+type encoded struct {
+	b   []byte
+	err error
+}
+
+func encodeAsync(ic *initConfig) <-chan encoded {
+	ch := make(chan encoded, 1)
+	go func() {
+		b, err := marshalFrame(ic)
+		ch <- encoded{b, err}
+	}()
+	return ch
+}
+
+// sendConfig sends the init its encoded configuration.
+func (ip *initProcess) sendConfig(b []byte) error {
+	if err := nsenter.WriteFrame(ip.sock, msgInitConfig, b); err != nil {
 		return ip.died(fmt.Errorf("send config: %w", err))
 	}
 	return nil

@@ -47,14 +47,23 @@ type initConfig struct {
 	LSM lsm.Host `json:"lsm"`
 }
 
-func writeJSONFrame(w io.Writer, typ uint32, v any) error {
+// marshalFrame encodes a JSON frame payload, refusing one too large to send.
+func marshalFrame(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("encode sync frame %d: %w", typ, err)
+		return nil, fmt.Errorf("encode sync frame: %w", err)
 	}
 	if len(b) > nsenter.MaxFrame {
-		return fmt.Errorf("the init configuration is %d bytes, more than the %d MiB limit: %w",
+		return nil, fmt.Errorf("the init configuration is %d bytes, more than the %d MiB limit: %w",
 			len(b), nsenter.MaxFrame>>20, nsenter.ErrFrameTooLarge)
+	}
+	return b, nil
+}
+
+func writeJSONFrame(w io.Writer, typ uint32, v any) error {
+	b, err := marshalFrame(v)
+	if err != nil {
+		return err
 	}
 	return nsenter.WriteFrame(w, typ, b)
 }
