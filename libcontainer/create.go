@@ -275,13 +275,8 @@ func destroyCgroup(m cgroups.Manager) error {
 	if !m.Exists() {
 		return nil
 	}
-	if k, ok := m.(cgroups.Killer); ok {
-		k.Kill()
-	} else if pids, err := m.GetAllPids(); err == nil && len(pids) > 0 {
-		for _, pid := range pids {
-			unix.Kill(pid, unix.SIGKILL)
-		}
-		m.Freeze(configs.Thawed)
+	if pids, err := m.GetAllPids(); err != nil || len(pids) > 0 {
+		signalCgroup(m, unix.SIGKILL)
 	}
 	var err error
 	for i := 0; i < 50; i++ {

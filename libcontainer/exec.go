@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/oci-run/oci-run/cgroups"
 	"github.com/oci-run/oci-run/libcontainer/configs"
 	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
@@ -107,10 +110,17 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 		return nil, err
 	}
 	if c.cgroup != nil {
-		if err := c.cgroup.Apply(ip.pid); err != nil {
+		m, err := c.execCgroup(p.SubCgroup)
+		if err == nil {
+			err = m.Apply(ip.pid)
+		}
+		if err != nil {
 			ip.kill()
 			return nil, fmt.Errorf("container %s: exec: join cgroup: %w", c.id, err)
 		}
+	} else if len(p.SubCgroup) > 0 {
+		ip.kill()
+		return nil, fmt.Errorf("container %s: exec: a sub-cgroup was given but the container has no cgroup", c.id)
 	}
 	ic := &initConfig{ID: c.id, Config: cfg, Process: spec, Bundle: bundleOf(cfg),
 		FifoFD: -1, ConsoleFD: consoleFD, Exec: true, LSM: c.lsmHost}
@@ -143,4 +153,41 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 		ip.kill()
 		return nil, fmt.Errorf("container %s: exec: unexpected sync frame %d", c.id, typ)
 	}
+}
+
+// execCgroup is the cgroup an exec'd process joins: the container's, or an
+// existing sub-cgroup of it.
+func (c *Container) execCgroup(sub map[string]string) (cgroups.Manager, error) {
+	if len(sub) == 0 {
+		return c.cgroup, nil
+	}
+	paths := map[string]string{}
+	used := map[string]bool{}
+	for ctrl, dir := range c.cgroup.Paths() {
+		rel, ok := sub[ctrl]
+		if ok {
+			used[ctrl] = true
+		} else {
+			rel, ok = sub[""]
+		}
+		if !ok || strings.Contains(ctrl, ":") {
+			paths[ctrl] = dir
+			continue
+		}
+		clean := filepath.Clean(rel)
+		if clean == "." || filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+			return nil, fmt.Errorf("sub-cgroup %q: must be a relative path below the container's cgroup", rel)
+		}
+		full := filepath.Join(dir, clean)
+		if fi, err := os.Stat(full); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("sub-cgroup %s does not exist", full)
+		}
+		paths[ctrl] = full
+	}
+	for ctrl := range sub {
+		if ctrl != "" && !used[ctrl] {
+			return nil, fmt.Errorf("sub-cgroup for controller %q: the container has no such controller", ctrl)
+		}
+	}
+	return cgroups.Load(paths, c.opts.Cgroups)
 }

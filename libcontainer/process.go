@@ -22,6 +22,10 @@ type Process struct {
 	ConsoleSocket *os.File
 	// PidFile, if set, gets the process's host pid written atomically.
 	PidFile string
+	// SubCgroup (Exec only) puts the process in an existing sub-cgroup of
+	// the container's: controller name (v1) or "" (every controller, and
+	// v2) to a path relative to the container's cgroup.
+	SubCgroup map[string]string
 }
 
 func (p *Process) spec(cfg *configs.Config) *configs.Process {

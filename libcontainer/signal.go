@@ -37,14 +37,8 @@ func (c *Container) Signal(sig unix.Signal, all bool) error {
 }
 
 func (c *Container) signalAll(sig unix.Signal) error {
-	pids, err := c.cgroup.GetAllPids()
-	if err != nil {
-		return fmt.Errorf("container %s: list processes: %w", c.id, err)
-	}
-	for _, pid := range pids {
-		if err := unix.Kill(pid, sig); err != nil && err != unix.ESRCH {
-			return fmt.Errorf("container %s: signal pid %d: %w", c.id, pid, err)
-		}
+	if err := signalCgroup(c.cgroup, sig); err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ type execOpts struct {
 	processLabel  string
 	preserveFDs   uint
 	ignorePaused  bool
-	cgroup        string
+	cgroup        listFlag
 }
 
 func (o *execOpts) register(fs *flag.FlagSet) {
@@ -66,7 +66,7 @@ func (o *execOpts) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.processLabel, "process-label", "", "SELinux process label")
 	fs.UintVar(&o.preserveFDs, "preserve-fds", 0, "pass this many extra fds (from 3)")
 	fs.BoolVar(&o.ignorePaused, "ignore-paused", false, "exec even if the container is paused")
-	fs.StringVar(&o.cgroup, "cgroup", "", "sub-cgroup to run in (not supported yet)")
+	fs.Var(&o.cgroup, "cgroup", "run in an existing sub-cgroup: [controller[,controller]:]path (repeatable)")
 }
 
 func cmdExec(g *global, args []string) error {
@@ -81,8 +81,9 @@ func cmdExec(g *global, args []string) error {
 	if len(pos) < 1 || (len(pos) < 2 && o.processFile == "") {
 		return fmt.Errorf("exec: usage: oci-run exec [options] ID COMMAND [ARGS...] (or --process FILE ID)")
 	}
-	if o.cgroup != "" {
-		return fmt.Errorf("exec: --cgroup is not supported yet")
+	sub, err := parseSubCgroups(o.cgroup)
+	if err != nil {
+		return err
 	}
 	id := pos[0]
 	c, err := libcontainer.Load(g.root, id, g.options())
@@ -97,7 +98,7 @@ func cmdExec(g *global, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &libcontainer.Process{Spec: spec, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	p := &libcontainer.Process{Spec: spec, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, SubCgroup: sub}
 	if o.pidFile != "" {
 		if p.PidFile, err = filepath.Abs(o.pidFile); err != nil {
 			return err
@@ -259,4 +260,29 @@ func parseUser(s string) (uint32, uint32, error) {
 		}
 	}
 	return uint32(uid), uint32(gid), nil
+}
+
+// parseSubCgroups reads runc's --cgroup values: "path" for every
+// controller, or "ctrl[,ctrl]:path".
+func parseSubCgroups(vals []string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, v := range vals {
+		ctrls, path, ok := strings.Cut(v, ":")
+		if !ok {
+			ctrls, path = "", v
+		}
+		if path == "" {
+			return nil, fmt.Errorf("exec: --cgroup %q: empty path", v)
+		}
+		for _, c := range strings.Split(ctrls, ",") {
+			if _, dup := out[c]; dup {
+				return nil, fmt.Errorf("exec: --cgroup %q: controller %q given twice", v, c)
+			}
+			out[c] = path
+		}
+	}
+	return out, nil
 }

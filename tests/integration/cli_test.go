@@ -128,3 +128,38 @@ func TestNoPivot(t *testing.T) {
 		t.Errorf("root listing under --no-pivot: %q", r.stdout)
 	}
 }
+
+// kill --all signals every process in the container's cgroup (frozen
+// meanwhile on v1, so none can fork away): without a PID namespace the
+// init's children do not die with it, so only --all reaches them.
+func TestKillAll(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sh", "-c", "sleep 1001 & sleep 1002 & wait")
+	var ns []specs.LinuxNamespace
+	for _, n := range e.spec.Linux.Namespaces {
+		if n.Type != specs.PIDNamespace {
+			ns = append(ns, n)
+		}
+	}
+	e.spec.Linux.Namespaces = ns
+	e.writeConfig()
+	mustOK(t, e.rt("run", "--detach", "--bundle", e.bundle, e.id))
+	procs := func() []string {
+		b, _ := os.ReadFile("/sys/fs/cgroup/pids/" + e.id + "/cgroup.procs")
+		return strings.Fields(string(b))
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(procs()) < 3; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("container processes %v, want 3", procs())
+		}
+	}
+	mustOK(t, e.rt("kill", "--all", e.id, "KILL"))
+	for deadline := time.Now().Add(5 * time.Second); len(procs()) > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("processes left after kill --all: %v", procs())
+		}
+	}
+	if b, _ := os.ReadFile("/sys/fs/cgroup/freezer/" + e.id + "/freezer.state"); strings.TrimSpace(string(b)) != "THAWED" {
+		t.Errorf("freezer left %q after kill --all", b)
+	}
+}

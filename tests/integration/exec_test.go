@@ -125,3 +125,30 @@ func hex16(v uint64) string {
 	s := strconv.FormatUint(v, 16)
 	return strings.Repeat("0", 16-len(s)) + s
 }
+
+// exec --cgroup puts the process in an existing sub-cgroup of the
+// container's (runc's [controller[,controller]:]path syntax).
+func TestExecSubCgroup(t *testing.T) {
+	t.Parallel()
+	e := startSleeper(t)
+	for _, ctrl := range []string{"pids", "memory"} {
+		if err := os.Mkdir(filepath.Join("/sys/fs/cgroup", ctrl, e.id, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// In its cgroup namespace the container's cgroup is "/".
+	r := e.rt("exec", "--cgroup", "pids:sub", e.id, "cat", "/proc/self/cgroup")
+	mustOK(t, r)
+	if !strings.Contains(r.stdout, ":pids:/sub\n") || !strings.Contains(r.stdout, ":memory:/\n") {
+		t.Errorf("--cgroup pids:sub: %q", r.stdout)
+	}
+	r = e.rt("exec", "--cgroup", "pids,memory:sub", e.id, "cat", "/proc/self/cgroup")
+	mustOK(t, r)
+	if !strings.Contains(r.stdout, ":pids:/sub\n") || !strings.Contains(r.stdout, ":memory:/sub\n") {
+		t.Errorf("--cgroup pids,memory:sub: %q", r.stdout)
+	}
+	// Every controller: "sub" is missing in cpu, freezer, ...
+	expectError(t, e.rt("exec", "--cgroup", "sub", e.id, "true"), "sub", "does not exist")
+	expectError(t, e.rt("exec", "--cgroup", "pids:nope", e.id, "true"), "nope")
+	expectError(t, e.rt("exec", "--cgroup", "pids:../escape", e.id, "true"), "../escape")
+}
