@@ -39,8 +39,11 @@ func (o *createOpts) register(fs interface {
 	fs.UintVar(&o.preserveFDs, "preserve-fds", 0, "pass this many extra fds (from 3) to the container")
 }
 
-// loadConfig reads the bundle's config.json and converts it.
+// loadConfig checks the id, reads the bundle's config.json and converts it.
 func (o *createOpts) loadConfig(g *global, id string) (*configs.Config, error) {
+	if err := libcontainer.ValidateID(id); err != nil {
+		return nil, err
+	}
 	bundle := o.bundle
 	if bundle == "" {
 		bundle = "."

@@ -13,9 +13,6 @@ func cmdCreate(g *global, args []string) error {
 		return err
 	}
 	id := pos[0]
-	if err := libcontainer.ValidateID(id); err != nil {
-		return err
-	}
 	cfg, err := o.loadConfig(g, id)
 	if err != nil {
 		return err

@@ -148,32 +148,9 @@ func cmdExec(g *global, args []string) error {
 			return err
 		}
 	}
-	done := make(chan unix.WaitStatus, 1)
-	go func() {
-		ws, _ := proc.Wait()
-		done <- ws
-	}()
-	for {
-		select {
-		case ws := <-done:
-			if tty != nil {
-				tty.drain()
-			}
-			return &exitError{code: libcontainer.ExitCode(ws)}
-		case s := <-sigs:
-			sig := s.(unix.Signal)
-			switch sig {
-			case unix.SIGCHLD, unix.SIGURG, unix.SIGPIPE:
-				continue
-			case unix.SIGWINCH:
-				if tty != nil {
-					tty.resize()
-				}
-				continue
-			}
-			proc.Signal(sig)
-		}
-	}
+	ws := forwardSignals(sigs, tty, func(sig unix.Signal) { proc.Signal(sig) },
+		func() unix.WaitStatus { ws, _ := proc.Wait(); return ws })
+	return &exitError{code: libcontainer.ExitCode(ws)}
 }
 
 // processSpec builds the process: from --process, or from the container's

@@ -23,9 +23,6 @@ func cmdRun(g *global, args []string) error {
 		return err
 	}
 	id := pos[0]
-	if err := libcontainer.ValidateID(id); err != nil {
-		return err
-	}
 	cfg, err := o.loadConfig(g, id)
 	if err != nil {
 		return err
@@ -77,43 +74,24 @@ func cmdRun(g *global, args []string) error {
 			return err
 		}
 	}
-	done := make(chan unix.WaitStatus, 1)
-	go func() {
+	ws := forwardSignals(sigs, tty, func(sig unix.Signal) {
+		if err := c.Signal(sig, false); err != nil {
+			g.log.Debug("forward signal", "signal", sig, "err", err)
+		}
+	}, func() unix.WaitStatus {
 		ws, err := c.Wait()
 		if err != nil {
 			g.log.Warn("wait for container", "id", id, "err", err)
 		}
-		done <- ws
-	}()
-	for {
-		select {
-		case ws := <-done:
-			g.log.Debug("container exited", "id", id, "after", time.Since(t0))
-			if tty != nil {
-				tty.drain()
-			}
-			if !keep {
-				t1 := time.Now()
-				if err := c.Destroy(true); err != nil {
-					g.log.Warn("delete container", "id", id, "err", err)
-				}
-				g.log.Debug("container deleted", "id", id, "took", time.Since(t1))
-			}
-			return &exitError{code: libcontainer.ExitCode(ws)}
-		case s := <-sigs:
-			sig := s.(unix.Signal)
-			switch sig {
-			case unix.SIGCHLD, unix.SIGURG, unix.SIGPIPE:
-				continue
-			case unix.SIGWINCH:
-				if tty != nil {
-					tty.resize()
-				}
-				continue
-			}
-			if err := c.Signal(sig, false); err != nil {
-				g.log.Debug("forward signal", "signal", sig, "err", err)
-			}
+		return ws
+	})
+	g.log.Debug("container exited", "id", id, "after", time.Since(t0))
+	if !keep {
+		t1 := time.Now()
+		if err := c.Destroy(true); err != nil {
+			g.log.Warn("delete container", "id", id, "err", err)
 		}
+		g.log.Debug("container deleted", "id", id, "took", time.Since(t1))
 	}
+	return &exitError{code: libcontainer.ExitCode(ws)}
 }
