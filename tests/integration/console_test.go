@@ -2,9 +2,11 @@ package integration
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,4 +123,25 @@ func TestTerminalWithoutConsoleSocketFails(t *testing.T) {
 	// Detached with a terminal needs somewhere to send the pty master.
 	r := e.rt("create", "--bundle", e.bundle, e.id)
 	expectError(t, r, "console")
+}
+
+// run in the foreground with terminal: true and no console socket: oci-run
+// holds the pty master itself and relays it to its own terminal (here a pty
+// from script(1)), as runc does.
+func TestRunTerminalRelay(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sh", "-c", "tty; echo relayed-$((6*7)); exit 3")
+	e.spec.Process.Terminal = true
+	e.writeConfig()
+	cmdline := runtimeBin + " --root " + e.root + " run --bundle " + e.bundle + " " + e.id
+	ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "script", "-qec", cmdline, "/dev/null").CombinedOutput()
+	got := strings.ReplaceAll(string(out), "\r", "")
+	if !strings.Contains(got, "/dev/pts/") || !strings.Contains(got, "relayed-42") {
+		t.Errorf("terminal output %q", got)
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+		t.Errorf("exit: %v, want status 3", err)
+	}
 }
