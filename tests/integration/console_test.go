@@ -136,8 +136,14 @@ func TestRunTerminalRelay(t *testing.T) {
 	cmdline := runtimeBin + " --root " + e.root + " run --bundle " + e.bundle + " " + e.id
 	ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "script", "-qec", cmdline, "/dev/null").CombinedOutput()
-	got := strings.ReplaceAll(string(out), "\r", "")
+	var buf bytes.Buffer
+	cmd := exec.CommandContext(ctx, "script", "-qec", cmdline, "/dev/null")
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := startOwn(cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	got := strings.ReplaceAll(buf.String(), "\r", "")
 	if !strings.Contains(got, "/dev/pts/") || !strings.Contains(got, "relayed-42") {
 		t.Errorf("terminal output %q", got)
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/oci-run/oci-run/tests/internal/testbundle"
 	"golang.org/x/sys/unix"
 )
 
@@ -99,36 +100,9 @@ func newID() string {
 // makeRootfs creates a busybox rootfs at dir.
 func makeRootfs(t *testing.T, dir string) {
 	t.Helper()
-	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp", "etc", "work", "out"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := copyFile(busyboxPath, filepath.Join(dir, "bin", "busybox"), 0o755); err != nil {
+	if err := testbundle.MakeRootfs(dir, applets, "work"); err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range applets {
-		if err := os.Symlink("busybox", filepath.Join(dir, "bin", a)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func copyFile(src, dst string, mode os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // track adds id to the ids the leak checker force-deletes and checks.

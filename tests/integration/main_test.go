@@ -4,13 +4,15 @@ import (
 	"debug/elf"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
-	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/tests/internal/testbundle"
 )
 
 // busyboxPath is the static busybox copied into every test rootfs.
@@ -35,39 +37,40 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// reapOrphans is what a subreaper owes its adopted children (containerd's
-// shim and conmon do the same): it reaps every orphaned zombie, such as a
-// detached container's processes. It must: a PID namespace's init that is
-// killed cannot finish dying until every process of its namespace has been
-// reaped. It leaves alone the runtime CLI processes this test binary
-// started itself, whose exit status exec.Cmd.Wait collects.
+// reapOrphans reaps the orphans this subreaper adopts, leaving alone the
+// children this test binary waits for itself (exec.Cmd.Wait collects their
+// status): runtime CLI processes, by command name, and what startOwn
+// started.
 func reapOrphans() {
 	cli := filepath.Base(runtimeBin)
-	for {
-		var info unix.Siginfo
-		err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if err == unix.EINTR {
-			continue
+	testbundle.ReapOrphans(func(pid int) bool {
+		ownMu.Lock()
+		_, own := ownPids.Load(pid)
+		ownMu.Unlock()
+		if own {
+			return true
 		}
-		if err != nil { // ECHILD: nothing to wait for yet
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
-		// For SIGCHLD the union after the first 16 bytes starts with si_pid.
-		pid := int(*(*int32)(unsafe.Pointer(uintptr(unsafe.Pointer(&info)) + 16)))
-		if pid <= 0 {
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
-		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil &&
-			strings.HasPrefix(cli, strings.TrimSpace(string(comm))) {
-			// One of ours: exec.Cmd.Wait will reap it.
-			time.Sleep(5 * time.Millisecond)
-			continue
-		}
-		var ws unix.WaitStatus
-		unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		return err == nil && strings.HasPrefix(cli, strings.TrimSpace(string(comm)))
+	})
+}
+
+// ownMu and ownPids: see startOwn.
+var (
+	ownMu   sync.Mutex
+	ownPids sync.Map
+)
+
+// startOwn starts cmd and marks it as one the test waits for, so the
+// reaper leaves it (the lock closes the window between start and mark).
+func startOwn(cmd *exec.Cmd) error {
+	ownMu.Lock()
+	defer ownMu.Unlock()
+	if err := cmd.Start(); err != nil {
+		return err
 	}
+	ownPids.Store(cmd.Process.Pid, true)
+	return nil
 }
 
 // preflight returns a description of what is missing, or "" when the suite

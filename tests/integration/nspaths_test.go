@@ -87,7 +87,7 @@ func TestTimeNamespaceOffsets(t *testing.T) {
 func TestJoinNetworkNamespaceByPath(t *testing.T) {
 	t.Parallel()
 	holder := exec.Command("unshare", "--net", "sleep", "1000")
-	if err := holder.Start(); err != nil {
+	if err := startOwn(holder); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/oci-run/oci-run/tests/internal/testbundle"
 )
 
 // CVE-2019-5736 (runc < 1.0.0-rc6): the runtime's init ran the host's
@@ -26,7 +28,7 @@ func (e *env) privateRuntime() (path, hash string) {
 	e.t.Helper()
 	dir := e.hostDir("rtbin")
 	path = filepath.Join(dir, filepath.Base(runtimeBin))
-	must(e.t, copyFile(runtimeBin, path, 0o755))
+	must(e.t, testbundle.CopyFile(runtimeBin, path, 0o755))
 	h, err := fileHash(path)
 	must(e.t, err)
 	e.bin = path
@@ -53,7 +55,7 @@ func (e *env) addLibsFor(bin string) {
 			if _, err := os.Lstat(dst); err == nil {
 				continue
 			}
-			must(e.t, copyFile(f, dst, 0o755))
+			must(e.t, testbundle.CopyFile(f, dst, 0o755))
 		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -22,6 +21,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/tests/internal/testbundle"
 )
 
 // callTimeout bounds every runtime invocation: a hang is a failure.
@@ -130,31 +131,7 @@ func newID() string {
 
 func makeRootfs(t *testing.T, dir string) {
 	t.Helper()
-	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp", "etc", "out"} {
-		must(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
-	}
-	must(t, os.Chmod(filepath.Join(dir, "tmp"), 0o1777))
-	must(t, copyFile(busyboxPath, filepath.Join(dir, "bin", "busybox"), 0o755))
-	for _, a := range applets {
-		must(t, os.Symlink("busybox", filepath.Join(dir, "bin", a)))
-	}
-}
-
-func copyFile(src, dst string, mode os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	must(t, testbundle.MakeRootfs(dir, applets))
 }
 
 // track adds id to the containers the after-case checks delete and inspect.

@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/tests/internal/testbundle"
 )
 
 // busyboxPath is the static busybox copied into every test rootfs.
@@ -61,33 +61,12 @@ func TestMain(m *testing.M) {
 // processes this binary started itself are left to exec.Cmd.Wait
 // (registered in cliPids while they run).
 func reapOrphans() {
-	for {
-		var info unix.Siginfo
-		err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil { // ECHILD
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
-		// SIGCHLD siginfo: si_pid is the first field after the 16-byte header.
-		pid := int(*(*int32)(unsafe.Pointer(uintptr(unsafe.Pointer(&info)) + 16)))
-		if pid <= 0 {
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
+	testbundle.ReapOrphans(func(pid int) bool {
 		startMu.Lock()
+		defer startMu.Unlock()
 		_, ours := cliPids.Load(pid)
-		startMu.Unlock()
-		if ours {
-			// exec.Cmd.Wait will reap it.
-			time.Sleep(5 * time.Millisecond)
-			continue
-		}
-		var ws unix.WaitStatus
-		unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-	}
+		return ours
+	})
 }
 
 // preflight returns what is missing, or "". Missing prerequisites are
