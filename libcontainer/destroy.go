@@ -14,46 +14,41 @@ import (
 // for a running or paused one), cgroup and state directory, then runs the
 // poststop hooks. A created or stopped container needs no force.
 func (c *Container) Destroy(force bool) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	lock, err := lockDir(c.dir)
-	if err != nil {
-		return fmt.Errorf("container %s: %w", c.id, err)
-	}
-	defer lock.unlock()
-	if c.state == nil {
-		// Re-read: the creator may have finished while we waited for the lock.
-		if st, err := readState(c.dir); err == nil {
-			c.state, c.config = st, st.Config
+	return c.withLock(func() error {
+		if c.state == nil {
+			// Re-read: the creator may have finished while we waited for the lock.
+			if st, err := readState(c.dir); err == nil {
+				c.state, c.config = st, st.Config
+			}
 		}
-	}
-	st, err := c.statusLocked()
-	if err != nil {
-		return err
-	}
-	if (st == Running || st == Paused) && !force {
-		return &StateError{ID: c.id, Op: "delete", Status: st}
-	}
-	if c.state != nil && st != Stopped {
-		c.killInit(st == Paused)
-	}
-	if c.cgroup != nil {
-		if err := destroyCgroup(c.cgroup); err != nil {
-			return fmt.Errorf("container %s: remove cgroup: %w", c.id, err)
+		st, err := c.statusLocked()
+		if err != nil {
+			return err
 		}
-	}
-	if c.init != nil {
-		c.init.release()
-	}
-	if err := os.RemoveAll(c.dir); err != nil {
-		return fmt.Errorf("container %s: remove state: %w", c.id, err)
-	}
-	if c.config != nil && c.state != nil {
-		if err := runHooks(c.config.Hooks, configs.Poststop, c.ociState(Stopped, 0)); err != nil {
-			c.log.Warn("poststop hook failed", "id", c.id, "err", err)
+		if (st == Running || st == Paused) && !force {
+			return &StateError{ID: c.id, Op: "delete", Status: st}
 		}
-	}
-	return nil
+		if c.state != nil && st != Stopped {
+			c.killInit(st == Paused)
+		}
+		if c.cgroup != nil {
+			if err := destroyCgroup(c.cgroup); err != nil {
+				return fmt.Errorf("container %s: remove cgroup: %w", c.id, err)
+			}
+		}
+		if c.init != nil {
+			c.init.release()
+		}
+		if err := os.RemoveAll(c.dir); err != nil {
+			return fmt.Errorf("container %s: remove state: %w", c.id, err)
+		}
+		if c.config != nil && c.state != nil {
+			if err := runHooks(c.config.Hooks, configs.Poststop, c.ociState(Stopped, 0)); err != nil {
+				c.log.Warn("poststop hook failed", "id", c.id, "err", err)
+			}
+		}
+		return nil
+	})
 }
 
 // killInit SIGKILLs the init and waits until it is gone.

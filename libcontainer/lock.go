@@ -32,3 +32,16 @@ func (l *containerLock) unlock() {
 		l.f = nil
 	}
 }
+
+// withLock runs f holding both the Container's mutex (callers in this
+// process) and the container's flock (other processes).
+func (c *Container) withLock(f func() error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	lock, err := lockDir(c.dir)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer lock.unlock()
+	return f()
+}

@@ -25,25 +25,20 @@ func (c *Container) Resume() error {
 // setFreezer moves the freezer to fs when the container's status is want,
 // under the container's lock.
 func (c *Container) setFreezer(op string, want Status, fs configs.FreezerState) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	lock, err := lockDir(c.dir)
-	if err != nil {
-		return fmt.Errorf("container %s: %w", c.id, err)
-	}
-	defer lock.unlock()
-	st, err := c.statusLocked()
-	if err != nil {
-		return err
-	}
-	if st != want {
-		return &StateError{ID: c.id, Op: op, Status: st}
-	}
-	if c.cgroup == nil {
-		return fmt.Errorf("container %s: cannot %s: %w", c.id, op, ErrNoCgroup)
-	}
-	if err := c.cgroup.Freeze(fs); err != nil {
-		return fmt.Errorf("container %s: %s: %w", c.id, op, err)
-	}
-	return nil
+	return c.withLock(func() error {
+		st, err := c.statusLocked()
+		if err != nil {
+			return err
+		}
+		if st != want {
+			return &StateError{ID: c.id, Op: op, Status: st}
+		}
+		if c.cgroup == nil {
+			return fmt.Errorf("container %s: cannot %s: %w", c.id, op, ErrNoCgroup)
+		}
+		if err := c.cgroup.Freeze(fs); err != nil {
+			return fmt.Errorf("container %s: %s: %w", c.id, op, err)
+		}
+		return nil
+	})
 }

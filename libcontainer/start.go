@@ -16,25 +16,20 @@ import (
 // Start lets a Created container's process run: it opens the exec fifo
 // the init is blocked on, then runs the poststart hooks.
 func (c *Container) Start() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	lock, err := lockDir(c.dir)
-	if err != nil {
-		return fmt.Errorf("container %s: %w", c.id, err)
-	}
-	defer lock.unlock()
-	st, err := c.statusLocked()
-	if err != nil {
-		return err
-	}
-	if st != Created {
-		return &StateError{ID: c.id, Op: "start", Status: st}
-	}
-	if err := c.openFifo(); err != nil {
-		return err
-	}
-	c.runPoststart()
-	return nil
+	return c.withLock(func() error {
+		st, err := c.statusLocked()
+		if err != nil {
+			return err
+		}
+		if st != Created {
+			return &StateError{ID: c.id, Op: "start", Status: st}
+		}
+		if err := c.openFifo(); err != nil {
+			return err
+		}
+		c.runPoststart()
+		return nil
+	})
 }
 
 // openFifo unblocks the init. Opening a fifo for reading blocks until a

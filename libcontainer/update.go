@@ -23,13 +23,10 @@ func (c *Container) Update(r *configs.Resources) error {
 	if r == nil {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	lock, err := lockDir(c.dir)
-	if err != nil {
-		return fmt.Errorf("container %s: %w", c.id, err)
-	}
-	defer lock.unlock()
+	return c.withLock(func() error { return c.updateLocked(r) })
+}
+
+func (c *Container) updateLocked(r *configs.Resources) error {
 	// Another process may have updated the state since Load: merge into
 	// what is on disk now, so no update is lost.
 	if st, err := readState(c.dir); err == nil {
