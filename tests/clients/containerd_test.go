@@ -22,6 +22,7 @@ type containerd struct {
 
 func startContainerd(t *testing.T) *containerd {
 	t.Helper()
+	removeNewParentCgroups(t, "default")
 	dir := t.TempDir()
 	c := &containerd{t: t, dir: dir, sock: filepath.Join(dir, "containerd.sock")}
 	cfg := fmt.Sprintf(`version = 2

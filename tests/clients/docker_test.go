@@ -17,6 +17,7 @@ func TestDockerWithOCIRun(t *testing.T) {
 	if _, err := exec.LookPath("dockerd"); err != nil {
 		t.Fatal("dockerd missing (apt-get install docker.io)")
 	}
+	removeNewParentCgroups(t, "docker")
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "docker.sock")
 	log, err := os.Create(filepath.Join(dir, "dockerd.log"))

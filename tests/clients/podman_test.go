@@ -19,6 +19,7 @@ func TestPodmanWithOCIRun(t *testing.T) {
 			t.Fatalf("%s missing (apt-get install podman conmon)", bin)
 		}
 	}
+	removeNewParentCgroups(t, "libpod_parent")
 	dir := t.TempDir()
 	rootfs := busyboxRootfs(t)
 	base := []string{"--root", filepath.Join(dir, "root"), "--runroot", filepath.Join(dir, "runroot"),
