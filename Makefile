@@ -1,4 +1,6 @@
 GO        ?= go
+# Go lives in /usr/local/go on this project's machines.
+export PATH := $(PATH):/usr/local/go/bin
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 # Static, stripped binaries: no dynamic loader at every start (the CLI and
@@ -9,7 +11,7 @@ GOFLAGS_B ?= -trimpath -tags netgo,osusergo -ldflags '-s -w -extldflags "-static
 RACE      ?=
 SHIM_MAIN := cmd/containerd-shim-ocirun-v2/main.go
 
-.PHONY: all build install unit integration test lint demo bench bench-smoke clean
+.PHONY: all deps build install unit integration test lint demo bench bench-smoke clean
 
 all: build
 
@@ -34,7 +36,12 @@ unit:
 integration: build
 	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ ./tests/clients/ -count=1 -parallel 4 -timeout 20m
 
-test: unit integration
+# Debian packages the build and the test suites use (installs what is missing).
+deps:
+	./scripts/deps.sh
+
+test: deps
+	$(MAKE) unit integration
 
 lint:
 	$(GO) vet ./...

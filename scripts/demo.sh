@@ -15,12 +15,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-if [ ! -x /bin/busybox ] || ! dpkg -s busybox-static >/dev/null 2>&1; then
-	echo "demo: installing busybox-static"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q busybox-static
-fi
+# What the demo needs from Debian: busybox-static for the rootfs, and for
+# the build gcc, make, pkg-config and libseccomp-dev.
+"$REPO/scripts/deps.sh" build
 
 if [ -n "${OCIRUN_BIN:-}" ]; then
 	BIN=$OCIRUN_BIN
