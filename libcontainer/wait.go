@@ -1,8 +1,10 @@
 package libcontainer
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,4 +35,34 @@ func ExitCode(ws unix.WaitStatus) int {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
+}
+
+// WaitExit waits until the container's init has exited, for any caller:
+// also one that only Loaded the container and is not the init's parent
+// (it polls a pidfd, so no exit status: only the parent can reap it, see
+// Wait). It returns nil once the init is gone (at once if it already is),
+// or ctx's error.
+func (c *Container) WaitExit(ctx context.Context) error {
+	c.mu.Lock()
+	st := c.state
+	c.mu.Unlock()
+	if st == nil {
+		return fmt.Errorf("container %s: %w", c.id, ErrNotRunning)
+	}
+	fd, err := openPidfd(st.InitPid, st.InitStartTime)
+	if err != nil {
+		if errors.Is(err, ErrNotRunning) {
+			return nil
+		}
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	defer unix.Close(fd)
+	for {
+		if waitPidfdExit(fd, 100*time.Millisecond) {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 }

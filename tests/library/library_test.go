@@ -4,6 +4,7 @@ package library
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -233,4 +234,46 @@ func TestInitBinaryIsSealed(t *testing.T) {
 	if link, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); link == self {
 		t.Errorf("init's exe is the binary's host path %s", link)
 	}
+}
+
+// A second handle from Load (not the init's parent) can wait for the
+// init's exit through a pidfd.
+func TestWaitExitFromLoadedHandle(t *testing.T) {
+	t.Parallel()
+	root, id := t.TempDir(), uniqueID(t)
+	cfg := newConfig(t, id, "sleep", "1000")
+	c, err := libcontainer.New(root, id, cfg, libcontainer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(&libcontainer.Process{}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := libcontainer.Load(root, id, libcontainer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	if err := other.WaitExit(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitExit on a running container: %v, want the deadline", err)
+	}
+	cancel()
+	done := make(chan error, 1)
+	go func() { done <- other.WaitExit(context.Background()) }()
+	if err := other.Signal(unix.SIGKILL, false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("WaitExit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WaitExit did not return after the init was killed")
+	}
+	c.Wait() // the parent reaps
+	if err := other.Destroy(false); err != nil {
+		t.Fatal(err)
+	}
+	checkGone(t, root, id)
 }
