@@ -19,8 +19,15 @@ import (
 var subsystemOrder = []string{
 	"cpuset", "cpu", "cpuacct", "memory", "devices", "freezer", "blkio",
 	"pids", "net_cls", "net_prio", "perf_event", "hugetlb", "rdma", "misc",
-	"name=systemd",
+	"name=systemd", UnifiedKey,
 }
+
+// UnifiedKey names the cgroup2 hierarchy of a hybrid host (cgroup2 mounted
+// below the v1 root, e.g. /sys/fs/cgroup/unified). The container joins a
+// cgroup there too, as runc does: otherwise its cgroup namespace's root in
+// that hierarchy would be the host's, and a cgroup2 mount in the container
+// would show the host's whole tree.
+const UnifiedKey = "unified"
 
 // Manager is a container's v1 cgroup. It is not safe for concurrent use.
 type Manager struct {
@@ -71,6 +78,13 @@ func New(c *configs.Cgroup, opts fscommon.Options) (*Manager, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("no cgroup v1 hierarchy mounted below %s: %w", root, fscommon.ErrNotSupported)
 	}
+	if m, ok := hybridUnified(mounts, root); ok {
+		d, err := fscommon.CgroupDir(m.Mountpoint, m.Root, own[""], path)
+		if err != nil {
+			return nil, err
+		}
+		dirs[UnifiedKey] = d
+	}
 	return NewWithDirs(c, dirs, opts), nil
 }
 
@@ -92,6 +106,18 @@ func Load(paths map[string]string, opts fscommon.Options) (*Manager, error) {
 	}
 	dirs := make(map[string]fscommon.Dir)
 	for sub, p := range paths {
+		if sub == UnifiedKey {
+			m, ok := hybridUnified(mounts, filepath.Clean(opts.RootOrDefault()))
+			if !ok {
+				return nil, fmt.Errorf("cgroup path %s: no cgroup2 hierarchy is mounted below the v1 root: %w", p, fscommon.ErrNotSupported)
+			}
+			d, err := fscommon.DirFromPath(m.Mountpoint, p)
+			if err != nil {
+				return nil, err
+			}
+			dirs[sub] = d
+			continue
+		}
 		var found bool
 		for _, m := range mounts {
 			if m.Version != 1 || !slices.Contains(m.Subsystems, sub) {
@@ -179,4 +205,15 @@ func (m *Manager) dir(sub, what string) (fscommon.Dir, error) {
 		return d, fmt.Errorf("%s needs the %s cgroup controller, which is not mounted: %w", what, sub, fscommon.ErrNotSupported)
 	}
 	return d, nil
+}
+
+// hybridUnified finds the cgroup2 mount of a hybrid layout: below the v1
+// root, not the root itself.
+func hybridUnified(mounts []fscommon.Mount, root string) (fscommon.Mount, bool) {
+	for _, m := range mounts {
+		if m.Version == 2 && strings.HasPrefix(m.Mountpoint, root+"/") {
+			return m, true
+		}
+	}
+	return fscommon.Mount{}, false
 }

@@ -55,7 +55,7 @@ func readCgroupLayout() (*cgroupLayout, error) {
 		switch m.FSType {
 		case "cgroup2":
 			h.V2 = true
-			h.Keys = []string{""}
+			h.Keys = []string{"", "unified"}
 		case "cgroup":
 			var data []string
 			for _, o := range strings.Split(m.SuperOpts, ",") {

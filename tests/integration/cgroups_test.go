@@ -516,3 +516,31 @@ func TestEventsStats(t *testing.T) {
 	}
 	expectError(t, e.rt("events", "--interval", "0s", e.id), "interval")
 }
+
+// On a hybrid host (v1 controllers plus cgroup2 below /sys/fs/cgroup, as
+// here) the container also joins a cgroup of the cgroup2 hierarchy, so its
+// cgroup namespace there is its own: a host sibling cgroup is not visible
+// in the container's /sys/fs/cgroup/unified.
+func TestHybridUnifiedHierarchyIsolated(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/sys/fs/cgroup/unified/cgroup.procs"); err != nil {
+		t.Fatalf("this test needs the hybrid cgroup2 mount at /sys/fs/cgroup/unified (MACHINE.md): %v", err)
+	}
+	e := newEnv(t, "sleep", "1000")
+	sibling := "/sys/fs/cgroup/unified/" + e.id + "-host-sibling"
+	if err := os.Mkdir(sibling, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(sibling)
+	mustOK(t, e.rt("run", "--detach", "--bundle", e.bundle, e.id))
+	st := e.mustState(e.id)
+	procs, err := os.ReadFile("/sys/fs/cgroup/unified/" + e.id + "/cgroup.procs")
+	if err != nil || !strings.Contains(string(procs), strconv.Itoa(st.Pid)) {
+		t.Errorf("init %d not in its unified cgroup: %q %v", st.Pid, procs, err)
+	}
+	r := e.rt("exec", e.id, "sh", "-c", "ls /sys/fs/cgroup/unified; grep ^0:: /proc/self/cgroup")
+	mustOK(t, r)
+	if strings.Contains(r.stdout, "host-sibling") || !strings.Contains(r.stdout, "0::/\n") {
+		t.Errorf("container view of the cgroup2 hierarchy: %q", r.stdout)
+	}
+}
