@@ -423,10 +423,19 @@ func TestStatsSanity(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.release(t)
-	time.Sleep(500 * time.Millisecond)
-	st, err := m.Stats()
-	if err != nil {
-		t.Fatal(err)
+	// The child charges the cgroup only with what it does after the move
+	// (v1 does not move old charges): wait until its loop has run and it
+	// has exec'd sleep, under load that can take a while.
+	var st *fscommon.Statistics
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var err error
+		if st, err = m.Stats(); err != nil {
+			t.Fatal(err)
+		}
+		charged := st.Memory.Raw["rss"] > 0 || st.Memory.Raw["total_rss"] > 0
+		if (st.CPU.UsageTotal > 0 && charged) || time.Now().After(deadline) {
+			break
+		}
 	}
 	if st.CPU.UsageTotal == 0 || len(st.CPU.PerCPU) == 0 {
 		t.Errorf("cpu stats %+v", st.CPU)
