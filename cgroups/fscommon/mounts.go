@@ -1,15 +1,15 @@
 package fscommon
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oci-run/oci-run/internal/mountinfo"
 )
 
 // Mount is one cgroup hierarchy mount from /proc/self/mountinfo.
@@ -38,27 +38,19 @@ func ReadMounts() ([]Mount, error) {
 
 // ParseMounts parses mountinfo and keeps the cgroup and cgroup2 mounts.
 func ParseMounts(r io.Reader) ([]Mount, error) {
+	entries, err := mountinfo.Parse(r)
+	if err != nil {
+		return nil, fmt.Errorf("/proc/self/mountinfo: %w", err)
+	}
 	var out []Mount
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		line := sc.Text()
-		pre, post, ok := strings.Cut(line, " - ")
-		if !ok {
-			continue
-		}
-		pf := strings.Fields(pre)
-		sf := strings.Fields(post)
-		if len(pf) < 5 || len(sf) < 3 {
-			continue
-		}
-		m := Mount{Root: unescape(pf[3]), Mountpoint: unescape(pf[4])}
-		switch sf[0] {
+	for _, e := range entries {
+		m := Mount{Root: e.Root, Mountpoint: e.Mountpoint}
+		switch e.FSType {
 		case "cgroup2":
 			m.Version = 2
 		case "cgroup":
 			m.Version = 1
-			for opt := range strings.SplitSeq(sf[2], ",") {
+			for opt := range strings.SplitSeq(e.SuperOpts, ",") {
 				if knownSubsystem(opt) || strings.HasPrefix(opt, "name=") {
 					m.Subsystems = append(m.Subsystems, opt)
 				}
@@ -67,9 +59,6 @@ func ParseMounts(r io.Reader) ([]Mount, error) {
 			continue
 		}
 		out = append(out, m)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("/proc/self/mountinfo: %w", err)
 	}
 	return out, nil
 }
@@ -87,25 +76,6 @@ func knownSubsystem(s string) bool {
 		}
 	}
 	return false
-}
-
-// unescape decodes mountinfo's octal escapes ("\040" for a space).
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s)+0 && i+3 <= len(s)-1+1 {
-			if v, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(v))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // ReadOwnCgroups reads /proc/self/cgroup: controller (or "name=systemd", or

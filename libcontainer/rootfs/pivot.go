@@ -25,7 +25,7 @@ func prepareRoot(rootfs string, propagation int) error {
 	if err != nil {
 		return mountErr("mount", "", rootfs, "", err, "read mountinfo")
 	}
-	if parent := mountOf(mounts, filepath.Dir(rootfs)); parent != nil && parent.isShared() {
+	if parent := mountOf(mounts, filepath.Dir(rootfs)); parent != nil && parent.IsShared() {
 		if err := unix.Mount("", parent.Mountpoint, "", unix.MS_PRIVATE, ""); err != nil {
 			return mountErr("mount", "", parent.Mountpoint, "", err, "make rootfs parent private")
 		}

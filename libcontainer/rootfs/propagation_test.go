@@ -31,14 +31,14 @@ func TestRootPropagation(t *testing.T) {
 			mustOK(t, res)
 			mi := mounts(t, res)
 			root := findMount(t, mi, "/")
-			if got := root.isShared(); got != tc.shared {
+			if got := root.IsShared(); got != tc.shared {
 				t.Errorf("/ shared=%v (%v), want %v", got, root.Optional, tc.shared)
 			}
 			// A recursive RootPropagation, applied after pivot_root as runc
 			// does, overrides the per-mount propagation.
 			wantSub := tc.prop != unix.MS_PRIVATE|unix.MS_REC
-			if sub := findMount(t, mi, "/shared-sub"); sub.isShared() != wantSub {
-				t.Errorf("/shared-sub shared=%v (%v), want %v", sub.isShared(), sub.Optional, wantSub)
+			if sub := findMount(t, mi, "/shared-sub"); sub.IsShared() != wantSub {
+				t.Errorf("/shared-sub shared=%v (%v), want %v", sub.IsShared(), sub.Optional, wantSub)
 			}
 		})
 	}
