@@ -1,7 +1,6 @@
 package v1
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/oci-run/oci-run/cgroups/fscommon"
 	"github.com/oci-run/oci-run/libcontainer/configs"
+
+	"github.com/oci-run/oci-run/cgroups/internal/cgtest"
 )
 
 // TestMain doubles as a helper process: with OCIRUN_CGTEST_HELPER=alloc
@@ -90,79 +91,14 @@ func newManager(t *testing.T, c *configs.Cgroup, log *slog.Logger) *Manager {
 	return m
 }
 
-// child is a process started blocked on its stdin, so it can be moved
-// into a cgroup before it runs its command.
-type child struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stdout bytes.Buffer
-	stderr bytes.Buffer
-	done   chan error
-}
+// The child-process helpers are shared with the other driver's tests.
+type child = cgtest.Child
 
-// startChild starts sh -c "read x; SCRIPT".
-func startChild(t *testing.T, script string) *child {
-	t.Helper()
-	return startCmd(t, exec.Command("sh", "-c", "read x; "+script))
-}
+func startChild(t *testing.T, script string) *child { return cgtest.StartChild(t, script) }
 
-func startCmd(t *testing.T, cmd *exec.Cmd) *child {
-	t.Helper()
-	c := &child{cmd: cmd, done: make(chan error, 1)}
-	var err error
-	if c.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = &c.stdout, &c.stderr
-	// Its own process group, so cleanup reaches the children it forks;
-	// WaitDelay stops Wait from hanging on pipes a grandchild keeps open.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { c.done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		select {
-		case <-c.done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("child %d did not exit", cmd.Process.Pid)
-		}
-	})
-	return c
-}
+func readFile(t *testing.T, path string) string { return cgtest.ReadFile(t, path) }
 
-func (c *child) pid() int { return c.cmd.Process.Pid }
-
-// release lets the child run its command.
-func (c *child) release(t *testing.T) {
-	t.Helper()
-	if _, err := c.stdin.Write([]byte("\n")); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (c *child) wait(t *testing.T, d time.Duration) error {
-	t.Helper()
-	select {
-	case err := <-c.done:
-		c.done <- err
-		return err
-	case <-time.After(d):
-		t.Fatalf("child %d still running after %v", c.pid(), d)
-		return nil
-	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
-}
+func startCmd(t *testing.T, cmd *exec.Cmd) *child { return cgtest.StartCmd(t, cmd) }
 
 func procState(t *testing.T, pid int) string {
 	s := readFile(t, fmt.Sprintf("/proc/%d/status", pid))

@@ -22,7 +22,7 @@ func TestApplySetReadBack(t *testing.T) {
 	var logBuf bytes.Buffer
 	m := newManager(t, &configs.Cgroup{}, slog.New(slog.NewTextHandler(&logBuf, nil)))
 	c := startChild(t, "sleep 1000")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	swappiness := uint64(10)
@@ -71,13 +71,13 @@ func TestApplySetReadBack(t *testing.T) {
 		t.Errorf("cpuset.mems is empty")
 	}
 	for sub, p := range m.Paths() {
-		if !strings.Contains(readFile(t, filepath.Join(p, "cgroup.procs")), strconv.Itoa(c.pid())) {
-			t.Errorf("%s: pid %d not in %s/cgroup.procs", sub, c.pid(), p)
+		if !strings.Contains(readFile(t, filepath.Join(p, "cgroup.procs")), strconv.Itoa(c.Pid())) {
+			t.Errorf("%s: pid %d not in %s/cgroup.procs", sub, c.Pid(), p)
 		}
 	}
 	pids, err := m.GetPids()
-	if err != nil || !slices.Equal(pids, []int{c.pid()}) {
-		t.Errorf("GetPids = %v, %v; want [%d]", pids, err, c.pid())
+	if err != nil || !slices.Equal(pids, []int{c.Pid()}) {
+		t.Errorf("GetPids = %v, %v; want [%d]", pids, err, c.Pid())
 	}
 	// Lowering memory+swap below the current memory limit needs the
 	// memory limit written first: the ordering rule.
@@ -136,11 +136,11 @@ func TestFreezeThaw(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, &configs.Cgroup{}, nil)
 	c := startChild(t, "while :; do :; done")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
-	c.release(t)
-	for start := cpuTicks(t, c.pid()); cpuTicks(t, c.pid()) == start; {
+	c.Release(t)
+	for start := cpuTicks(t, c.Pid()); cpuTicks(t, c.Pid()) == start; {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err := m.Freeze(configs.Frozen); err != nil {
@@ -154,12 +154,12 @@ func TestFreezeThaw(t *testing.T) {
 		t.Errorf("freezer.state = %s", got)
 	}
 	// A frozen busy loop does not run: its cpu time stays put.
-	before := cpuTicks(t, c.pid())
+	before := cpuTicks(t, c.Pid())
 	time.Sleep(200 * time.Millisecond)
-	if after := cpuTicks(t, c.pid()); after != before {
+	if after := cpuTicks(t, c.Pid()); after != before {
 		t.Errorf("frozen process ran: utime+stime %d -> %d", before, after)
 	}
-	t.Logf("frozen child state: %s", procState(t, c.pid()))
+	t.Logf("frozen child state: %s", procState(t, c.Pid()))
 	// A new container cannot take a frozen cgroup.
 	m2, err := New(&configs.Cgroup{Path: m.cfg.Path}, fscommon.Options{})
 	if err != nil {
@@ -174,10 +174,10 @@ func TestFreezeThaw(t *testing.T) {
 	if st, _ := m.FreezerState(); st != configs.Thawed {
 		t.Errorf("after thaw: %v", st)
 	}
-	before = cpuTicks(t, c.pid())
-	for deadline := time.Now().Add(5 * time.Second); cpuTicks(t, c.pid()) == before; time.Sleep(10 * time.Millisecond) {
+	before = cpuTicks(t, c.Pid())
+	for deadline := time.Now().Add(5 * time.Second); cpuTicks(t, c.Pid()) == before; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("thawed process does not run (state %s)", procState(t, c.pid()))
+			t.Fatalf("thawed process does not run (state %s)", procState(t, c.Pid()))
 		}
 	}
 }
@@ -193,23 +193,23 @@ func TestPidsLimitStopsForks(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, &configs.Cgroup{}, nil)
 	c := startChild(t, "for i in 1 2 3 4 5 6 7 8; do sleep 30 >/dev/null 2>&1 & done; echo spawned")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Set(&configs.Resources{PidsLimit: 3}); err != nil {
 		t.Fatal(err)
 	}
-	c.release(t)
-	err := c.wait(t, 20*time.Second)
-	if err == nil && strings.Contains(c.stdout.String(), "spawned") {
+	c.Release(t)
+	err := c.Wait(t, 20*time.Second)
+	if err == nil && strings.Contains(c.Stdout.String(), "spawned") {
 		pids, _ := m.GetAllPids()
 		if len(pids) > 3 {
 			t.Fatalf("pids.max 3 but %d tasks: %v", len(pids), pids)
 		}
 	}
-	if !strings.Contains(strings.ToLower(c.stderr.String()), "fork") &&
-		!strings.Contains(c.stderr.String(), "Resource temporarily unavailable") {
-		t.Errorf("expected a fork failure, got err=%v stderr=%q", err, c.stderr.String())
+	if !strings.Contains(strings.ToLower(c.Stderr.String()), "fork") &&
+		!strings.Contains(c.Stderr.String(), "Resource temporarily unavailable") {
+		t.Errorf("expected a fork failure, got err=%v stderr=%q", err, c.Stderr.String())
 	}
 	st, err := m.Stats()
 	if err != nil {
@@ -226,7 +226,7 @@ func TestOOMEvent(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "OCIRUN_CGTEST_HELPER=alloc")
 	c := startCmd(t, cmd)
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Set(&configs.Resources{Memory: 32 << 20, MemorySwap: 32 << 20}); err != nil {
@@ -238,7 +238,7 @@ func TestOOMEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.release(t)
+	c.Release(t)
 	select {
 	case _, ok := <-events:
 		if !ok {
@@ -247,7 +247,7 @@ func TestOOMEvent(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no OOM event")
 	}
-	err = c.wait(t, 20*time.Second)
+	err = c.Wait(t, 20*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("helper exit: %v", err)
 	}
@@ -287,7 +287,7 @@ func TestDevicesDenyAll(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, &configs.Cgroup{}, nil)
 	c := startChild(t, "cat /dev/null && echo opened")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	deny := []*configs.DeviceRule{{Type: configs.AnyDevice, Major: configs.Wildcard, Minor: configs.Wildcard, Permissions: "rwm", Allow: false}}
@@ -297,9 +297,9 @@ func TestDevicesDenyAll(t *testing.T) {
 	if got := readFile(t, filepath.Join(m.Path("devices"), "devices.list")); got != "" {
 		t.Errorf("devices.list after deny-all: %q", got)
 	}
-	c.release(t)
-	if err := c.wait(t, 10*time.Second); err == nil || !strings.Contains(c.stderr.String(), "Operation not permitted") {
-		t.Errorf("cat /dev/null under deny-all: err=%v stdout=%q stderr=%q", err, c.stdout.String(), c.stderr.String())
+	c.Release(t)
+	if err := c.Wait(t, 10*time.Second); err == nil || !strings.Contains(c.Stderr.String(), "Operation not permitted") {
+		t.Errorf("cat /dev/null under deny-all: err=%v stdout=%q stderr=%q", err, c.Stdout.String(), c.Stderr.String())
 	}
 	// Allow c 1:3 and a new child can open it; SkipDevices leaves rules.
 	allow := append(deny, &configs.DeviceRule{Type: configs.CharDevice, Major: 1, Minor: 3, Permissions: "rw", Allow: true})
@@ -310,12 +310,12 @@ func TestDevicesDenyAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	c2 := startChild(t, "cat /dev/null && echo opened")
-	if err := m.Apply(c2.pid()); err != nil {
+	if err := m.Apply(c2.Pid()); err != nil {
 		t.Fatal(err)
 	}
-	c2.release(t)
-	if err := c2.wait(t, 10*time.Second); err != nil || !strings.Contains(c2.stdout.String(), "opened") {
-		t.Errorf("cat /dev/null with c 1:3 rw: err=%v stderr=%q", err, c2.stderr.String())
+	c2.Release(t)
+	if err := c2.Wait(t, 10*time.Second); err != nil || !strings.Contains(c2.Stdout.String(), "opened") {
+		t.Errorf("cat /dev/null with c 1:3 rw: err=%v stderr=%q", err, c2.Stderr.String())
 	}
 }
 
@@ -323,7 +323,7 @@ func TestApplyRefusesBusyCgroupLoadJoins(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, &configs.Cgroup{}, nil)
 	c := startChild(t, "sleep 1000")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	m2, err := New(&configs.Cgroup{Path: m.cfg.Path}, fscommon.Options{})
@@ -343,7 +343,7 @@ func TestApplyRefusesBusyCgroupLoadJoins(t *testing.T) {
 		t.Errorf("Load paths %v, want %v", l.Paths(), m.Paths())
 	}
 	c2 := startChild(t, "sleep 1000")
-	if err := l.Apply(c2.pid()); err != nil {
+	if err := l.Apply(c2.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	pids, err := l.GetAllPids()
@@ -416,13 +416,13 @@ func TestStatsSanity(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, &configs.Cgroup{}, nil)
 	c := startChild(t, "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 1000")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Set(&configs.Resources{Memory: 100 << 20, PidsLimit: 50}); err != nil {
 		t.Fatal(err)
 	}
-	c.release(t)
+	c.Release(t)
 	// The child charges the cgroup only with what it does after the move
 	// (v1 does not move old charges): wait until its loop has run and it
 	// has exec'd sleep, under load that can take a while.

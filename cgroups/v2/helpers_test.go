@@ -1,21 +1,17 @@
 package v2
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"regexp"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/oci-run/oci-run/cgroups/fscommon"
 	"github.com/oci-run/oci-run/libcontainer/configs"
+
+	"github.com/oci-run/oci-run/cgroups/internal/cgtest"
 )
 
 // unified is this hybrid machine's cgroup2 mount (MACHINE.md): the core
@@ -59,69 +55,12 @@ func realManager(t *testing.T, r *configs.Resources) *Manager {
 	return m
 }
 
-type child struct {
-	cmd            *exec.Cmd
-	stdin          io.WriteCloser
-	stdout, stderr bytes.Buffer
-	done           chan error
-}
+// The child-process helpers are shared with the other driver's tests.
+type child = cgtest.Child
 
-// startChild starts sh -c "read x; SCRIPT", blocked until release.
-func startChild(t *testing.T, script string) *child {
-	t.Helper()
-	cmd := exec.Command("sh", "-c", "read x; "+script)
-	c := &child{cmd: cmd, done: make(chan error, 1)}
-	var err error
-	if c.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = &c.stdout, &c.stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { c.done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		select {
-		case <-c.done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("child %d did not exit", cmd.Process.Pid)
-		}
-	})
-	return c
-}
+func startChild(t *testing.T, script string) *child { return cgtest.StartChild(t, script) }
 
-func (c *child) pid() int { return c.cmd.Process.Pid }
-
-func (c *child) release(t *testing.T) {
-	t.Helper()
-	if _, err := c.stdin.Write([]byte("\n")); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (c *child) wait(t *testing.T, d time.Duration) error {
-	t.Helper()
-	select {
-	case err := <-c.done:
-		c.done <- err
-		return err
-	case <-time.After(d):
-		t.Fatalf("child %d still running after %v", c.pid(), d)
-		return nil
-	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
-}
+func readFile(t *testing.T, path string) string { return cgtest.ReadFile(t, path) }
 
 // fakeTree builds a temp dir shaped like a cgroup2 mount with the cgroup
 // rel below it; leaf files are created empty (or with given content).

@@ -20,13 +20,13 @@ func TestApplyFreezeThawKillReal(t *testing.T) {
 	t.Parallel()
 	m := realManager(t, nil)
 	c := startChild(t, "sleep 1000")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
-	if pids, err := m.GetPids(); err != nil || !slices.Equal(pids, []int{c.pid()}) {
+	if pids, err := m.GetPids(); err != nil || !slices.Equal(pids, []int{c.Pid()}) {
 		t.Fatalf("GetPids = %v, %v", pids, err)
 	}
-	if got := readFile(t, "/proc/"+itoa(c.pid())+"/cgroup"); !strings.Contains(got, "0::"+strings.TrimPrefix(m.Path(""), unified)) {
+	if got := readFile(t, "/proc/"+itoa(c.Pid())+"/cgroup"); !strings.Contains(got, "0::"+strings.TrimPrefix(m.Path(""), unified)) {
 		t.Errorf("/proc/PID/cgroup: %s", got)
 	}
 	if err := m.Freeze(configs.Frozen); err != nil {
@@ -62,7 +62,7 @@ func TestApplyFreezeThawKillReal(t *testing.T) {
 	if err := m.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.wait(t, 10*time.Second); err == nil || !strings.Contains(err.Error(), "killed") {
+	if err := c.Wait(t, 10*time.Second); err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("child after Kill: %v", err)
 	}
 	if err := m.waitEvent("populated", "0", 5*time.Second); err != nil {
@@ -89,28 +89,28 @@ func TestDevicesBPFReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := startChild(t, "cat /dev/null && echo opened")
-	if err := m.Apply(c.pid()); err != nil {
+	if err := m.Apply(c.Pid()); err != nil {
 		t.Fatal(err)
 	}
-	c.release(t)
-	if err := c.wait(t, 10*time.Second); err == nil || !strings.Contains(c.stderr.String(), "Operation not permitted") {
-		t.Errorf("deny-all: err=%v stdout=%q stderr=%q", err, c.stdout.String(), c.stderr.String())
+	c.Release(t)
+	if err := c.Wait(t, 10*time.Second); err == nil || !strings.Contains(c.Stderr.String(), "Operation not permitted") {
+		t.Errorf("deny-all: err=%v stdout=%q stderr=%q", err, c.Stdout.String(), c.Stderr.String())
 	}
 	allow := append(slices.Clone(denyAll), &configs.DeviceRule{Type: configs.CharDevice, Major: 1, Minor: 3, Permissions: "rw", Allow: true})
 	if err := m.Set(&configs.Resources{Devices: allow}); err != nil {
 		t.Fatal(err)
 	}
 	c2 := startChild(t, "cat /dev/null && echo opened && cat /dev/zero | head -c1 >/dev/null")
-	if err := m.Apply(c2.pid()); err != nil {
+	if err := m.Apply(c2.Pid()); err != nil {
 		t.Fatal(err)
 	}
-	c2.release(t)
-	err := c2.wait(t, 10*time.Second)
-	if !strings.Contains(c2.stdout.String(), "opened") {
-		t.Errorf("allow c 1:3 rw: /dev/null not opened: err=%v stderr=%q", err, c2.stderr.String())
+	c2.Release(t)
+	err := c2.Wait(t, 10*time.Second)
+	if !strings.Contains(c2.Stdout.String(), "opened") {
+		t.Errorf("allow c 1:3 rw: /dev/null not opened: err=%v stderr=%q", err, c2.Stderr.String())
 	}
-	if !strings.Contains(c2.stderr.String(), "/dev/zero: Operation not permitted") {
-		t.Errorf("/dev/zero (c 1:5) should still be denied: err=%v stderr=%q", err, c2.stderr.String())
+	if !strings.Contains(c2.Stderr.String(), "/dev/zero: Operation not permitted") {
+		t.Errorf("/dev/zero (c 1:5) should still be denied: err=%v stderr=%q", err, c2.Stderr.String())
 	}
 	// Replaced, never stacked.
 	dir, err := m.dir.OpenDir()
