@@ -52,3 +52,14 @@ type OOMNotifier interface {
 	// is closed when the cgroup goes away or stop is closed.
 	OOMEvents(stop <-chan struct{}) (<-chan struct{}, error)
 }
+
+// Precreator is implemented by drivers whose cgroup can be created before
+// its first process exists. Creating a cgroup may wait on the kernel (the
+// first cpuset directory after a quiet spell waits an RCU grace period
+// holding cgroup_mutex), so create makes it while the init starts, and
+// Apply later only moves the pid in.
+type Precreator interface {
+	// Precreate creates the cgroup (and checks a pre-existing one is
+	// unused, as Apply does) without moving any process into it.
+	Precreate() error
+}

@@ -30,6 +30,9 @@ type Container struct {
 	config *configs.Config
 	state  *State // nil until Create has finished (or Load found one)
 	cgroup cgroups.Manager
+	// cgroupPrep is the background creation of a new container's cgroup
+	// (create only); wait for it before joining or removing the cgroup.
+	cgroupPrep *cgroupPrep
 	// init is set when this Container value started the init itself: it
 	// owns the process handle and can wait for its exit status.
 	init *initProcess

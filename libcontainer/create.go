@@ -108,6 +108,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		if err := writeCgroupRecord(c.dir, m.Paths()); err != nil {
 			return fmt.Errorf("container %s: %w", c.id, err)
 		}
+		c.cgroupPrep = startCgroupPrep(m)
 	}
 	// Join the cgroup as early as the init's pid is known: right after the
 	// start when the child is the init itself (while it execs and its
@@ -121,20 +122,14 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	}
 	ic, err := c.initConfigFor(p, spec, fifo, trees)
 	if err != nil {
-		if c.cgroup != nil {
-			destroyCgroup(c.cgroup)
-			c.cgroup = nil
-		}
+		c.dropCgroup()
 		return err
 	}
 	enc := encodeAsync(ic)
 	t0 := time.Now()
 	ip, err := spawnInit(c, p, spec, fifo, trees, join)
 	if err != nil {
-		if c.cgroup != nil {
-			destroyCgroup(c.cgroup)
-			c.cgroup = nil
-		}
+		c.dropCgroup()
 		return err
 	}
 	c.log.Debug("init spawned", "id", c.id, "pid", ip.pid, "took", time.Since(t0))
@@ -229,12 +224,26 @@ func (c *Container) teardownLocked() {
 		c.init = nil
 	}
 	if c.cgroup != nil {
+		c.cgroupPrep.wait()
+		c.cgroupPrep = nil
 		if err := destroyCgroup(c.cgroup); err != nil {
 			c.log.Warn("remove cgroup after failed create", "id", c.id, "err", err)
 		}
 		c.cgroup = nil
 	}
 	os.Remove(filepath.Join(c.dir, fifoName))
+}
+
+// dropCgroup removes the cgroup of a create that failed before its init
+// joined it (after the background creation, if any, has finished).
+func (c *Container) dropCgroup() {
+	if c.cgroup == nil {
+		return
+	}
+	c.cgroupPrep.wait()
+	c.cgroupPrep = nil
+	destroyCgroup(c.cgroup)
+	c.cgroup = nil
 }
 
 func bundleOf(cfg *configs.Config) string {
@@ -298,7 +307,12 @@ func (c *Container) joinCgroup(pid int) error {
 		return nil
 	}
 	cfg := c.config
-	if err := c.cgroup.Apply(pid); err != nil {
+	err := c.cgroupPrep.wait()
+	c.cgroupPrep = nil
+	if err == nil {
+		err = c.cgroup.Apply(pid)
+	}
+	if err != nil {
 		if !rootlessWithoutCgroup(err, cfg.Cgroups.Resources) {
 			return fmt.Errorf("container %s: join cgroup: %w", c.id, err)
 		}

@@ -19,12 +19,14 @@ func (m *Manager) Apply(pid int) error {
 	}
 	for _, sub := range m.uniqueDirs() {
 		d := m.dirs[sub]
-		if _, err := d.MkdirAll(); err != nil {
-			return err
-		}
-		if sub == "cpuset" {
-			if err := initCpuset(d); err != nil {
+		if !m.made {
+			if _, err := d.MkdirAll(); err != nil {
 				return err
+			}
+			if sub == "cpuset" {
+				if err := initCpuset(d); err != nil {
+					return err
+				}
 			}
 		}
 		if pid != -1 {

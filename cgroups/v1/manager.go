@@ -38,6 +38,8 @@ type Manager struct {
 	// pre-existing cgroup that has processes or is frozen. Load clears it
 	// (exec joins a running container's cgroup).
 	fresh bool
+	// made: Precreate created every directory; Apply only joins.
+	made bool
 }
 
 // New computes the container's cgroup directories in every mounted v1
