@@ -3,7 +3,10 @@ package devices
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/cgroups/fscommon"
 	"github.com/oci-run/oci-run/libcontainer/configs"
@@ -78,5 +81,25 @@ func TestProgramsLoad(t *testing.T) {
 			continue
 		}
 		p.Close()
+	}
+}
+
+// A program the verifier refuses fails with the verifier's reason.
+func TestLoadRejectedSaysWhy(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("needs root to load BPF programs")
+	}
+	// R0 is never set before exit.
+	code, err := encode([]insn{exit()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := loadCgroupDevice("ocirun_bad", code)
+	if err == nil {
+		unix.Close(fd)
+		t.Fatal("the verifier accepted a program that exits with R0 unset")
+	}
+	if !strings.Contains(err.Error(), "verifier: ") || !strings.Contains(err.Error(), "R0") {
+		t.Errorf("error does not give the verifier's reason: %v", err)
 	}
 }

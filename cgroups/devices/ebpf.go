@@ -4,8 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/libcontainer/configs"
 )
@@ -22,22 +21,22 @@ const (
 	bpfAccAll   = bpfAccMknod | bpfAccRead | bpfAccWrite
 )
 
-// Instructions compiles rules into a BPF_PROG_TYPE_CGROUP_DEVICE program.
+// instructions compiles rules into a BPF_PROG_TYPE_CGROUP_DEVICE program.
 // The last matching rule wins, as in the configuration; so rules are tested
 // from the last to the first and the first match returns. A device no rule
 // matches is denied.
 //
 // An allow rule matches a request whose every access bit it grants; a deny
 // rule matches a request that asks for any access bit it denies.
-func Instructions(rules []*configs.DeviceRule) (asm.Instructions, error) {
-	insns := asm.Instructions{
+func instructions(rules []*configs.DeviceRule) ([]insn, error) {
+	prog := []insn{
 		// r2 = type, r3 = access, r4 = major, r5 = minor
-		asm.LoadMem(asm.R2, asm.R1, 0, asm.Word),
-		asm.Mov.Reg32(asm.R3, asm.R2),
-		asm.And.Imm32(asm.R2, 0xFFFF),
-		asm.RSh.Imm32(asm.R3, 16),
-		asm.LoadMem(asm.R4, asm.R1, 4, asm.Word),
-		asm.LoadMem(asm.R5, asm.R1, 8, asm.Word),
+		ldxW(r2, r1, 0),
+		mov32Reg(r3, r2),
+		and32Imm(r2, 0xFFFF),
+		rsh32Imm(r3, 16),
+		ldxW(r4, r1, 4),
+		ldxW(r5, r1, 8),
 	}
 	label := func(i int) string {
 		if i < 0 {
@@ -51,51 +50,51 @@ func Instructions(rules []*configs.DeviceRule) (asm.Instructions, error) {
 			return nil, err
 		}
 		next := label(i - 1)
-		var block asm.Instructions
+		var block []insn
 		switch r.Type {
 		case configs.CharDevice:
-			block = append(block, asm.JNE.Imm(asm.R2, bpfDevChar, next))
+			block = append(block, jneImm(r2, bpfDevChar, next))
 		case configs.BlockDevice:
-			block = append(block, asm.JNE.Imm(asm.R2, bpfDevBlock, next))
+			block = append(block, jneImm(r2, bpfDevBlock, next))
 		}
 		if p := accessBits(r.Permissions); p != bpfAccAll {
-			block = append(block, asm.Mov.Reg32(asm.R6, asm.R3))
+			block = append(block, mov32Reg(r6, r3))
 			if r.Allow {
 				// some asked bit is not granted: no match
 				block = append(block,
-					asm.And.Imm32(asm.R6, int32(^p&bpfAccAll)),
-					asm.JNE.Imm(asm.R6, 0, next))
+					and32Imm(r6, int32(^p&bpfAccAll)),
+					jneImm(r6, 0, next))
 			} else {
 				// no asked bit is denied: no match
 				block = append(block,
-					asm.And.Imm32(asm.R6, int32(p)),
-					asm.JEq.Imm(asm.R6, 0, next))
+					and32Imm(r6, int32(p)),
+					jeqImm(r6, 0, next))
 			}
 		}
 		if r.Major != configs.Wildcard {
-			block = append(block, asm.JNE.Imm(asm.R4, int32(r.Major), next))
+			block = append(block, jneImm(r4, int32(r.Major), next))
 		}
 		if r.Minor != configs.Wildcard {
-			block = append(block, asm.JNE.Imm(asm.R5, int32(r.Minor), next))
+			block = append(block, jneImm(r5, int32(r.Minor), next))
 		}
 		verdict := int32(0)
 		if r.Allow {
 			verdict = 1
 		}
 		unconditional := len(block) == 0
-		block = append(block, asm.Mov.Imm(asm.R0, verdict), asm.Return())
-		block[0] = block[0].WithSymbol(label(i))
-		insns = append(insns, block...)
+		block = append(block, mov64Imm(r0, verdict), exit())
+		block[0] = block[0].withLabel(label(i))
+		prog = append(prog, block...)
 		if unconditional {
 			// matches everything: earlier rules and the default are
 			// unreachable, and the verifier refuses dead code.
-			return insns, nil
+			return prog, nil
 		}
 	}
-	insns = append(insns,
-		asm.Mov.Imm(asm.R0, 0).WithSymbol(label(-1)),
-		asm.Return())
-	return insns, nil
+	prog = append(prog,
+		mov64Imm(r0, 0).withLabel(label(-1)),
+		exit())
+	return prog, nil
 }
 
 func accessBits(perms string) int {
@@ -113,26 +112,39 @@ func accessBits(perms string) int {
 	return p
 }
 
+// Program is a loaded device filter program (its fd).
+type Program struct{ fd int }
+
+// Close releases the program; an attached program stays in the kernel
+// while the cgroup holds it.
+func (p *Program) Close() error {
+	if p == nil || p.fd < 0 {
+		return nil
+	}
+	err := unix.Close(p.fd)
+	p.fd = -1
+	return err
+}
+
 // LoadProgram compiles and loads the rules' program into the kernel. The
 // caller closes it after attaching (the attachment keeps it alive).
-func LoadProgram(rules []*configs.DeviceRule) (*ebpf.Program, error) {
+func LoadProgram(rules []*configs.DeviceRule) (*Program, error) {
 	for _, r := range rules {
 		if r != nil && (r.Major > 1<<31-1 || r.Minor > 1<<31-1) {
 			return nil, fmt.Errorf("device rule %q: number too large for the BPF filter: %w", r.String(), errors.ErrUnsupported)
 		}
 	}
-	insns, err := Instructions(rules)
+	prog, err := instructions(rules)
 	if err != nil {
 		return nil, err
 	}
-	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
-		Name:         "ocirun_devices",
-		Type:         ebpf.CGroupDevice,
-		License:      "Apache",
-		Instructions: insns,
-	})
+	code, err := encode(prog)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := loadCgroupDevice("ocirun_devices", code)
 	if err != nil {
 		return nil, fmt.Errorf("load BPF device filter (%d rules): %w", len(rules), err)
 	}
-	return prog, nil
+	return &Program{fd: fd}, nil
 }
