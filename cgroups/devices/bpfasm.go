@@ -73,7 +73,9 @@ func and32Imm(dst reg, imm int32) insn { return insn{op: classALU | opAND | srcK
 func rsh32Imm(dst reg, imm int32) insn { return insn{op: classALU | opRSH | srcK, dst: dst, imm: imm} }
 
 // mov64Imm: dst = imm (sign-extended).
-func mov64Imm(dst reg, imm int32) insn { return insn{op: classALU64 | opMOV | srcK, dst: dst, imm: imm} }
+func mov64Imm(dst reg, imm int32) insn {
+	return insn{op: classALU64 | opMOV | srcK, dst: dst, imm: imm}
+}
 
 // jneImm: if dst != imm goto target.
 func jneImm(dst reg, imm int32, target string) insn {
