@@ -1,6 +1,7 @@
 package libcontainer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,7 +29,10 @@ type Container struct {
 
 	mu     sync.Mutex
 	config *configs.Config
-	state  *State // nil until Create has finished (or Load found one)
+	// rawConfig is the recorded config of a Loaded container, decoded
+	// into config on first use (configLocked).
+	rawConfig json.RawMessage
+	state     *State // nil until Create has finished (or Load found one)
 	cgroup cgroups.Manager
 	// cgroupPrep is the background creation of a new container's cgroup
 	// (create only); wait for it before joining or removing the cgroup.
@@ -77,10 +81,10 @@ func Load(root, id string, opts Options) (*Container, error) {
 		return nil, fmt.Errorf("container %s: %w", id, ErrNotExist)
 	}
 	c := &Container{id: id, root: root, dir: dir, opts: opts, log: opts.logger()}
-	st, err := readState(dir)
+	st, raw, err := readState(dir)
 	switch {
 	case err == nil:
-		c.state, c.config = st, st.Config
+		c.setLoaded(st, raw)
 		if len(st.CgroupPaths) > 0 {
 			m, err := cgroups.Load(st.CgroupPaths, opts.Cgroups)
 			if err != nil {
@@ -110,7 +114,11 @@ func (c *Container) ID() string { return c.id }
 func (c *Container) Config() *configs.Config {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.config
+	cfg, err := c.configLocked()
+	if err != nil {
+		c.log.Warn("decode recorded config", "id", c.id, "err", err)
+	}
+	return cfg
 }
 
 // State returns a copy of the recorded state, nil before Create finished.

@@ -172,6 +172,8 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		InitStartTime:  ip.startTime,
 		Created:        ip.created,
 		Bundle:         bundleOf(cfg),
+		Rootfs:         cfg.Rootfs,
+		Annotations:    cfg.Annotations,
 		Config:         cfg,
 		NamespacePaths: namespacePaths(ip.pid, cfg),
 	}

@@ -17,8 +17,8 @@ func (c *Container) Destroy(force bool) error {
 	return c.withLock(func() error {
 		if c.state == nil {
 			// Re-read: the creator may have finished while we waited for the lock.
-			if st, err := readState(c.dir); err == nil {
-				c.state, c.config = st, st.Config
+			if st, raw, err := readState(c.dir); err == nil {
+				c.setLoaded(st, raw)
 			}
 		}
 		st, err := c.statusLocked()
@@ -42,8 +42,12 @@ func (c *Container) Destroy(force bool) error {
 		if err := os.RemoveAll(c.dir); err != nil {
 			return fmt.Errorf("container %s: remove state: %w", c.id, err)
 		}
-		if c.config != nil && c.state != nil {
-			if err := runHooks(c.config.Hooks, configs.Poststop, c.ociState(Stopped, 0)); err != nil {
+		if c.state != nil && c.hasHooks(configs.Poststop) {
+			cfg, err := c.configLocked()
+			if err == nil {
+				err = runHooks(cfg.Hooks, configs.Poststop, c.ociState(Stopped, 0))
+			}
+			if err != nil {
 				c.log.Warn("poststop hook failed", "id", c.id, "err", err)
 			}
 		}

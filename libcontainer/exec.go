@@ -70,6 +70,9 @@ func (c *Container) Exec(p *Process, ignorePaused bool) (*ExecProcess, error) {
 		return nil, &StateError{ID: c.id, Op: "exec in", Status: Stopped}
 	}
 	defer unix.Close(pidfd)
+	if _, err := c.configLocked(); err != nil {
+		return nil, err
+	}
 	c.lsmHost = lsm.Probe()
 	if err := checkLSM(c.id, c.config, p.Spec, c.lsmHost); err != nil {
 		return nil, err

@@ -454,10 +454,12 @@ func (c *Container) ociState(status Status, pid int) *specs.State {
 		ID:      c.id,
 		Status:  specs.ContainerState(status),
 		Pid:     pid,
-		Bundle:  bundleOf(c.config),
 	}
-	if c.config != nil {
-		st.Annotations = c.config.Annotations
+	switch {
+	case c.config != nil:
+		st.Bundle, st.Annotations = bundleOf(c.config), c.config.Annotations
+	case c.state != nil:
+		st.Bundle, st.Annotations = c.state.Bundle, c.state.Annotations
 	}
 	return st
 }

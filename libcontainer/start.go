@@ -96,7 +96,14 @@ func (c *Container) openFifo() error {
 // runPoststart runs the poststart hooks; per the spec a failure is logged
 // and the container keeps running.
 func (c *Container) runPoststart() {
-	if err := runHooks(c.config.Hooks, configs.Poststart, c.ociState(Running, c.state.InitPid)); err != nil {
+	if !c.hasHooks(configs.Poststart) {
+		return
+	}
+	cfg, err := c.configLocked()
+	if err == nil {
+		err = runHooks(cfg.Hooks, configs.Poststart, c.ociState(Running, c.state.InitPid))
+	}
+	if err != nil {
 		c.log.Warn("poststart hook failed", "id", c.id, "err", err)
 	}
 }

@@ -44,7 +44,13 @@ type State struct {
 	CgroupPaths map[string]string `json:"cgroupPaths,omitempty"`
 	// NamespacePaths are /proc/<init>/ns/* paths of the container's namespaces.
 	NamespacePaths map[configs.NamespaceType]string `json:"namespacePaths,omitempty"`
-	Config         *configs.Config                  `json:"config"`
+	// Rootfs and Annotations repeat the config's, for `state` and `list`.
+	Rootfs      string            `json:"rootfs,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// Config is the container's configuration. On a State from
+	// Container.State of a Loaded container it is nil until something has
+	// needed it; Container.Config always returns it.
+	Config *configs.Config `json:"config"`
 }
 
 // writeState writes the state atomically: a temp file in the same
@@ -73,14 +79,22 @@ func writeState(dir string, s *State) error {
 }
 
 // readState reads <dir>/state.json; os.ErrNotExist when it is missing.
-func readState(dir string) (*State, error) {
+// The recorded config is returned raw, not decoded: decoding the whole
+// configuration costs more than the rest of a `state` or `kill` (the
+// first use of encoding/json on its many types), and most commands never
+// look at it. Container.configLocked decodes it on first use.
+func readState(dir string) (*State, json.RawMessage, error) {
 	b, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var s State
+	// The outer Config field hides State's: it takes the raw bytes.
+	var s struct {
+		State
+		Config json.RawMessage `json:"config"`
+	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", filepath.Join(dir, stateFile), err)
+		return nil, nil, fmt.Errorf("parse %s: %w", filepath.Join(dir, stateFile), err)
 	}
-	return &s, nil
+	return &s.State, s.Config, nil
 }

@@ -29,8 +29,11 @@ func (c *Container) Update(r *configs.Resources) error {
 func (c *Container) updateLocked(r *configs.Resources) error {
 	// Another process may have updated the state since Load: merge into
 	// what is on disk now, so no update is lost.
-	if st, err := readState(c.dir); err == nil {
-		c.state, c.config = st, st.Config
+	if st, raw, err := readState(c.dir); err == nil {
+		c.setLoaded(st, raw)
+	}
+	if _, err := c.configLocked(); err != nil {
+		return err
 	}
 	st, err := c.statusLocked()
 	if err != nil {

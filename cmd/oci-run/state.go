@@ -35,10 +35,7 @@ func describe(c *libcontainer.Container) (*stateJSON, error) {
 			out.Pid = st.InitPid
 		}
 		out.Bundle, out.Created, out.Owner = st.Bundle, st.Created, st.Owner
-		if st.Config != nil {
-			out.Rootfs = st.Config.Rootfs
-			out.Annotations = st.Config.Annotations
-		}
+		out.Rootfs, out.Annotations = st.Rootfs, st.Annotations
 	}
 	return out, nil
 }
