@@ -33,7 +33,7 @@ type Container struct {
 	// into config on first use (configLocked).
 	rawConfig json.RawMessage
 	state     *State // nil until Create has finished (or Load found one)
-	cgroup cgroups.Manager
+	cgroup    cgroups.Manager
 	// cgroupPrep is the background creation of a new container's cgroup
 	// (create only); wait for it before joining or removing the cgroup.
 	cgroupPrep *cgroupPrep
