@@ -230,9 +230,13 @@ func (ip *initProcess) adoptPid() error {
 // before the init starts, so create encodes it while the init starts.
 func (c *Container) initConfigFor(p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree) (*initConfig, error) {
 	cfg := c.config
+	// The init never touches the cgroup settings (the parent applies
+	// them): leave them out of what it has to decode.
+	initCfg := *cfg
+	initCfg.Cgroups = nil
 	ic := &initConfig{
 		ID:             c.id,
-		Config:         cfg,
+		Config:         &initCfg,
 		Process:        spec,
 		Bundle:         bundleOf(cfg),
 		FifoFD:         -1,
