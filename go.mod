@@ -3,6 +3,7 @@ module github.com/oci-run/oci-run
 go 1.26.0
 
 require (
+	github.com/containerd/cgroups/v3 v3.1.3
 	github.com/containerd/containerd/api v1.10.0
 	github.com/containerd/ttrpc v1.2.10
 	github.com/godbus/dbus/v5 v5.2.4

@@ -126,15 +126,6 @@ func decodeResources(id string, a *anypb.Any, s *Service) (*configs.Resources, e
 	return res, nil
 }
 
-// Stats is not implemented: containerd wants its cgroups metrics types
-// (io.containerd.cgroups.v1.Metrics), which this shim does not link.
-func (s *Service) Stats(ctx context.Context, r *taskv2.StatsRequest) (*taskv2.StatsResponse, error) {
-	if _, err := s.get(r.ID); err != nil {
-		return nil, err
-	}
-	return nil, fmt.Errorf("stats: containerd's cgroup metrics types are not supported by this shim: %w", errUnimplemented)
-}
-
 // CloseIO closes a process's stdin (the process reads EOF).
 func (s *Service) CloseIO(ctx context.Context, r *taskv2.CloseIORequest) (*emptypb.Empty, error) {
 	_, p, err := s.getProcess(r.ID, r.ExecID)

@@ -14,17 +14,26 @@ import (
 
 // containerd is a private containerd (its own root, state and socket).
 type containerd struct {
-	t    *testing.T
-	dir  string
-	sock string
-	cmd  *exec.Cmd
+	t       *testing.T
+	dir     string
+	sock    string
+	cfgPath string
+	env     []string // nil: the test's own environment
+	cmd     *exec.Cmd
 }
 
 func startContainerd(t *testing.T) *containerd {
 	t.Helper()
+	return startContainerdEnv(t, nil)
+}
+
+// startContainerdEnv starts a private containerd with env as its
+// environment (nil: the test's own).
+func startContainerdEnv(t *testing.T, env []string) *containerd {
+	t.Helper()
 	removeNewParentCgroups(t, "default")
 	dir := t.TempDir()
-	c := &containerd{t: t, dir: dir, sock: filepath.Join(dir, "containerd.sock")}
+	c := &containerd{t: t, dir: dir, sock: filepath.Join(dir, "containerd.sock"), env: env}
 	cfg := fmt.Sprintf(`version = 2
 root = %q
 state = %q
@@ -33,21 +42,31 @@ state = %q
 [plugins."io.containerd.grpc.v1.cri"]
   disable = true
 `, filepath.Join(dir, "root"), filepath.Join(dir, "state"), c.sock)
-	cfgPath := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+	c.cfgPath = filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(c.cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	log, err := os.Create(filepath.Join(dir, "containerd.log"))
+	t.Cleanup(c.stop)
+	c.launch()
+	return c
+}
+
+// launch starts containerd on c's config and waits until it answers.
+func (c *containerd) launch() {
+	t := c.t
+	t.Helper()
+	log, err := os.OpenFile(filepath.Join(c.dir, "containerd.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.cmd = exec.Command("containerd", "--config", cfgPath)
+	c.cmd = exec.Command("containerd", "--config", c.cfgPath)
+	c.cmd.Env = c.env
 	c.cmd.Stdout, c.cmd.Stderr = log, log
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.stop)
+	log.Close()
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if out, err := c.ctrErr("version"); err == nil {
 			break
@@ -55,10 +74,12 @@ state = %q
 			t.Fatalf("containerd did not come up: %v %s", err, out)
 		}
 	}
-	return c
 }
 
 func (c *containerd) stop() {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return
+	}
 	// Leave nothing: tasks, shims, containerd, mounts under its dirs.
 	out, _ := c.ctrErr("task", "ls", "-q")
 	for _, id := range strings.Fields(out) {
