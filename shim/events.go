@@ -81,6 +81,8 @@ func evExecStarted(id, execID string, pid int) Event {
 	return Event{TopicTaskExecStarted, &eventsapi.TaskExecStarted{ContainerID: id, ExecID: execID, Pid: uint32(pid)}}
 }
 
-func evPaused(id string) Event  { return Event{TopicTaskPaused, &eventsapi.TaskPaused{ContainerID: id}} }
-func evResumed(id string) Event { return Event{TopicTaskResumed, &eventsapi.TaskResumed{ContainerID: id}} }
-func evOOM(id string) Event     { return Event{TopicTaskOOM, &eventsapi.TaskOOM{ContainerID: id}} }
+func evPaused(id string) Event { return Event{TopicTaskPaused, &eventsapi.TaskPaused{ContainerID: id}} }
+func evResumed(id string) Event {
+	return Event{TopicTaskResumed, &eventsapi.TaskResumed{ContainerID: id}}
+}
+func evOOM(id string) Event { return Event{TopicTaskOOM, &eventsapi.TaskOOM{ContainerID: id}} }

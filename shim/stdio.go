@@ -37,17 +37,17 @@ type processIO struct {
 	consoleSock              *os.File
 
 	// The shim's ends.
-	stdinW       *os.File // writes the process's stdin (no terminal)
-	outR, errR   *os.File // reads the process's stdout and stderr
-	outF, errF   *os.File // containerd's output fifos
-	consoleRecv  *os.File // receives the pty master
-	outputs      sync.WaitGroup
-	mu           sync.Mutex
-	console      *os.File // pty master
-	stdinF       *os.File // containerd's stdin fifo, once open
-	stdinClosed  bool
-	closed       bool
-	copying      bool // the output copies own outR/errR/outF/errF
+	stdinW      *os.File // writes the process's stdin (no terminal)
+	outR, errR  *os.File // reads the process's stdout and stderr
+	outF, errF  *os.File // containerd's output fifos
+	consoleRecv *os.File // receives the pty master
+	outputs     sync.WaitGroup
+	mu          sync.Mutex
+	console     *os.File // pty master
+	stdinF      *os.File // containerd's stdin fifo, once open
+	stdinClosed bool
+	closed      bool
+	copying     bool // the output copies own outR/errR/outF/errF
 }
 
 // newProcessIO opens what the process needs; nothing runs yet.
