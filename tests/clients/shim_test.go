@@ -448,3 +448,43 @@ func TestShimTaskAPIDirect(t *testing.T) {
 	c.ctr("container", "delete", id)
 	checkShimGone(t, c, id)
 }
+
+// When the shim dies, containerd runs `containerd-shim-ocirun-v2 delete`,
+// which destroys the orphaned container: its processes, cgroup and state.
+func TestShimDeleteAfterShimDied(t *testing.T) {
+	c := startShimContainerd(t)
+	rootfs := busyboxRootfs(t)
+	const id = "oshim-dead"
+	c.ctr("run", "-d", "--runtime", shimRuntime, "--rootfs", rootfs, id, "/bin/sleep", "1000")
+	c.waitTaskStatus(id, "RUNNING")
+	var initPid int
+	for _, line := range strings.Split(c.ctr("task", "ls"), "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[0] == id {
+			fmt.Sscan(f[1], &initPid)
+		}
+	}
+	shims := shimProcesses(id)
+	if len(shims) != 1 || initPid == 0 {
+		t.Fatalf("shims %v, init pid %d", shims, initPid)
+	}
+	if err := syscall.Kill(shims[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// containerd notices the shim is gone and cleans up with "delete".
+	for deadline := time.Now().Add(15 * time.Second); c.taskStatus(id) != ""; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("task %s still listed after its shim died: %s", id, c.taskStatus(id))
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", initPid))
+		if err != nil || !strings.Contains(string(b), "sleep") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("container init %d still running after the shim's delete", initPid)
+		}
+	}
+	c.ctr("container", "delete", id)
+	checkShimGone(t, c, id)
+}
