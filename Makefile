@@ -34,7 +34,7 @@ unit:
 	$(GO) test $(if $(RACE),-race) $$($(GO) list ./... | grep -v /tests/)
 
 integration: build
-	OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ ./tests/clients/ -count=1 -parallel 4 -timeout 20m
+	OCIRUN_BIN=$(CURDIR)/bin/oci-run OCIRUN_SHIM_BIN=$(CURDIR)/bin/containerd-shim-ocirun-v2 $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ ./tests/clients/ -count=1 -parallel 4 -timeout 20m
 
 # Debian packages the build and the test suites use (installs what is missing).
 deps:

@@ -488,3 +488,26 @@ func TestShimDeleteAfterShimDied(t *testing.T) {
 	c.ctr("container", "delete", id)
 	checkShimGone(t, c, id)
 }
+
+// A container that runs out of memory is OOM-killed: ctr sees exit 137
+// and containerd receives the shim's /tasks/oom event.
+func TestShimOOMEvent(t *testing.T) {
+	c := startShimContainerd(t)
+	rootfs := busyboxRootfs(t)
+	for _, a := range []string{"head", "tr"} {
+		if err := os.Symlink("busybox", filepath.Join(rootfs, "bin", a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const id = "oshim-oom"
+	ev := startEvents(t, c)
+	out, err := c.shimRun("--rm", "--memory-limit", "16777216", "--rootfs", rootfs, id,
+		"/bin/sh", "-c", `a=$(head -c 60000000 /dev/zero | tr "\0" a); echo ${#a}`)
+	if code := exitCodeOf(err); code != 137 {
+		t.Errorf("exit code %d (%v), want 137 (OOM kill); output %q", code, err, out)
+	}
+	if got := ev.stop(); !strings.Contains(got, shim.TopicTaskOOM) || !strings.Contains(got, id) {
+		t.Errorf("no %s event for %s; events:\n%s", shim.TopicTaskOOM, id, got)
+	}
+	checkShimGone(t, c, id)
+}
