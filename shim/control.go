@@ -149,6 +149,13 @@ func (s *Service) ResizePty(ctx context.Context, r *taskv2.ResizePtyRequest) (*e
 	}
 	p.mu.Lock()
 	pio := p.io
+	if pio == nil && p.spec != nil && p.spec.Terminal {
+		// An exec not started yet (ctr resizes before it starts): its pty
+		// is made with this size, before the process runs.
+		p.spec.ConsoleWidth, p.spec.ConsoleHeight = uint16(r.Width), uint16(r.Height)
+		p.mu.Unlock()
+		return &emptypb.Empty{}, nil
+	}
 	p.mu.Unlock()
 	if pio == nil {
 		return nil, fmt.Errorf("resize: process not started: %w", errPrecondition)

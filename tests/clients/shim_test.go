@@ -280,7 +280,9 @@ func TestShimTTY(t *testing.T) {
 	c := startShimContainerd(t)
 	rootfs := busyboxRootfs(t)
 	const id = "oshim-tty"
-	inner := fmt.Sprintf("stty cols 100 rows 30; ctr -a %s run --rm -t --runtime %s --rootfs %s %s /bin/sh -c 'tty; stty size; exit 4'",
+	// ctr 1.6 sends the window size right after Start: the process reads
+	// it after a pause (see the exec case below).
+	inner := fmt.Sprintf("stty cols 100 rows 30; ctr -a %s run --rm -t --runtime %s --rootfs %s %s /bin/sh -c 'tty; sleep 1; stty size; exit 4'",
 		c.sock, shimRuntime, rootfs, id)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -294,7 +296,29 @@ func TestShimTTY(t *testing.T) {
 	if !strings.Contains(out, "/dev/pts/") || !strings.Contains(out, "30 100") {
 		t.Errorf("tty run output %q: want a /dev/pts tty of 30 rows, 100 cols", out)
 	}
+
+	// An exec with a terminal. ctr 1.6 resizes it right after Start, so
+	// the process reads the size after a pause (at its very start the pty
+	// may still be 0x0, with runc's shim too: a race in the protocol).
+	const execID = "oshim-tty-exec"
+	c.ctr("run", "-d", "--runtime", shimRuntime, "--rootfs", rootfs, execID, "/bin/sleep", "1000")
+	c.waitTaskStatus(execID, "RUNNING")
+	inner = fmt.Sprintf("stty cols 90 rows 20; ctr -a %s task exec -t --exec-id tty %s /bin/sh -c 'tty; sleep 1; stty size; exit 6'",
+		c.sock, execID)
+	b, err = exec.CommandContext(ctx, "script", "-qec", inner, "/dev/null").CombinedOutput()
+	out = string(b)
+	if code := exitCodeOf(err); code != 6 {
+		t.Errorf("tty exec exit code %d (%v), want 6; output %q", code, err, out)
+	}
+	if !strings.Contains(out, "/dev/pts/") || !strings.Contains(out, "20 90") {
+		t.Errorf("tty exec output %q: want a /dev/pts tty of 20 rows, 90 cols", out)
+	}
+	c.ctr("task", "kill", "-s", "KILL", execID)
+	c.waitTaskStatus(execID, "STOPPED")
+	c.ctr("task", "delete", execID)
+	c.ctr("container", "delete", execID)
 	checkShimGone(t, c, id)
+	checkShimGone(t, c, execID)
 }
 
 // The shim and its container outlive containerd: stop containerd, start
