@@ -16,32 +16,61 @@ type mountFlag struct {
 	flag  uintptr
 }
 
-var mountFlags = map[string]mountFlag{
-	"async":         {true, unix.MS_SYNCHRONOUS},
-	"atime":         {true, unix.MS_NOATIME},
-	"bind":          {false, unix.MS_BIND},
-	"defaults":      {false, 0},
-	"dev":           {true, unix.MS_NODEV},
-	"diratime":      {true, unix.MS_NODIRATIME},
-	"dirsync":       {false, unix.MS_DIRSYNC},
-	"exec":          {true, unix.MS_NOEXEC},
-	"mand":          {false, unix.MS_MANDLOCK},
-	"noatime":       {false, unix.MS_NOATIME},
-	"nodev":         {false, unix.MS_NODEV},
-	"nodiratime":    {false, unix.MS_NODIRATIME},
-	"noexec":        {false, unix.MS_NOEXEC},
-	"nomand":        {true, unix.MS_MANDLOCK},
-	"norelatime":    {true, unix.MS_RELATIME},
-	"nostrictatime": {true, unix.MS_STRICTATIME},
-	"nosuid":        {false, unix.MS_NOSUID},
-	"rbind":         {false, unix.MS_BIND | unix.MS_REC},
-	"relatime":      {false, unix.MS_RELATIME},
-	"remount":       {false, unix.MS_REMOUNT},
-	"ro":            {false, unix.MS_RDONLY},
-	"rw":            {true, unix.MS_RDONLY},
-	"strictatime":   {false, unix.MS_STRICTATIME},
-	"suid":          {true, unix.MS_NOSUID},
-	"sync":          {false, unix.MS_SYNCHRONOUS},
+// mountFlagFor maps an fstab option to a mount(2) flag.
+func mountFlagFor(opt string) (mountFlag, bool) {
+	switch opt {
+	case "async":
+		return mountFlag{true, unix.MS_SYNCHRONOUS}, true
+	case "atime":
+		return mountFlag{true, unix.MS_NOATIME}, true
+	case "bind":
+		return mountFlag{false, unix.MS_BIND}, true
+	case "defaults":
+		return mountFlag{false, 0}, true
+	case "dev":
+		return mountFlag{true, unix.MS_NODEV}, true
+	case "diratime":
+		return mountFlag{true, unix.MS_NODIRATIME}, true
+	case "dirsync":
+		return mountFlag{false, unix.MS_DIRSYNC}, true
+	case "exec":
+		return mountFlag{true, unix.MS_NOEXEC}, true
+	case "mand":
+		return mountFlag{false, unix.MS_MANDLOCK}, true
+	case "noatime":
+		return mountFlag{false, unix.MS_NOATIME}, true
+	case "nodev":
+		return mountFlag{false, unix.MS_NODEV}, true
+	case "nodiratime":
+		return mountFlag{false, unix.MS_NODIRATIME}, true
+	case "noexec":
+		return mountFlag{false, unix.MS_NOEXEC}, true
+	case "nomand":
+		return mountFlag{true, unix.MS_MANDLOCK}, true
+	case "norelatime":
+		return mountFlag{true, unix.MS_RELATIME}, true
+	case "nostrictatime":
+		return mountFlag{true, unix.MS_STRICTATIME}, true
+	case "nosuid":
+		return mountFlag{false, unix.MS_NOSUID}, true
+	case "rbind":
+		return mountFlag{false, unix.MS_BIND | unix.MS_REC}, true
+	case "relatime":
+		return mountFlag{false, unix.MS_RELATIME}, true
+	case "remount":
+		return mountFlag{false, unix.MS_REMOUNT}, true
+	case "ro":
+		return mountFlag{false, unix.MS_RDONLY}, true
+	case "rw":
+		return mountFlag{true, unix.MS_RDONLY}, true
+	case "strictatime":
+		return mountFlag{false, unix.MS_STRICTATIME}, true
+	case "suid":
+		return mountFlag{true, unix.MS_NOSUID}, true
+	case "sync":
+		return mountFlag{false, unix.MS_SYNCHRONOUS}, true
+	}
+	return mountFlag{}, false
 }
 
 // ParseMountOptions splits fstab-style options into mount(2) flags and
@@ -50,7 +79,7 @@ var mountFlags = map[string]mountFlag{
 func ParseMountOptions(opts []string) (flags uintptr, data string) {
 	var rest []string
 	for _, o := range opts {
-		if f, ok := mountFlags[o]; ok {
+		if f, ok := mountFlagFor(o); ok {
 			if f.clear {
 				flags &^= f.flag
 			} else {
