@@ -297,3 +297,50 @@ func TestShimOOMEvent(t *testing.T) {
 	}
 	checkShimGone(t, c, id)
 }
+
+// Containers with the same sandbox-id annotation share one shim ("start"
+// finds it serving and reuses it); the shim exits with its last task.
+func TestShimGroupSharesOneShim(t *testing.T) {
+	c := startShimContainerd(t)
+	rootfs := busyboxRootfs(t)
+	const group = "oshim-grp"
+	ids := []string{"oshim-grp-a", "oshim-grp-b"}
+	for _, id := range ids {
+		c.ctr("run", "-d", "--annotation", "io.kubernetes.cri.sandbox-id="+group, "--runtime", shimRuntime,
+			"--rootfs", rootfs, id, "/bin/sleep", "1000")
+		c.waitTaskStatus(id, "RUNNING")
+	}
+	shims := shimProcesses(ids[0])
+	if len(shims) != 1 || len(shimProcesses(ids[1])) != 0 {
+		t.Fatalf("want one shim (started for %s), got %v and %v", ids[0], shims, shimProcesses(ids[1]))
+	}
+	for _, id := range ids {
+		b, err := os.ReadFile(filepath.Join(c.bundleDir(id), "address"))
+		if err != nil || string(b) != shim.SocketAddress(shim.DefaultSocketDir, c.sock, "default", group) {
+			t.Errorf("%s address %q %v: want the group's socket", id, b, err)
+		}
+	}
+	// The first task goes; the shared shim stays for the second.
+	c.ctr("task", "kill", "-s", "KILL", ids[0])
+	c.waitTaskStatus(ids[0], "STOPPED")
+	c.ctr("task", "delete", ids[0])
+	c.ctr("container", "delete", ids[0])
+	time.Sleep(500 * time.Millisecond)
+	if got := shimProcesses(ids[0]); len(got) != 1 || got[0] != shims[0] {
+		t.Fatalf("shared shim gone with the first task: %v", got)
+	}
+	if out := c.ctr("task", "exec", "--exec-id", "x", ids[1], "/bin/echo", "still-served"); !strings.Contains(out, "still-served") {
+		t.Errorf("exec in %s after deleting %s: %q", ids[1], ids[0], out)
+	}
+	c.ctr("task", "kill", "-s", "KILL", ids[1])
+	c.waitTaskStatus(ids[1], "STOPPED")
+	c.ctr("task", "delete", ids[1])
+	c.ctr("container", "delete", ids[1])
+	for _, id := range ids {
+		checkShimGone(t, c, id)
+	}
+	sock := strings.TrimPrefix(shim.SocketAddress(shim.DefaultSocketDir, c.sock, "default", group), "unix://")
+	if _, err := os.Stat(sock); err == nil {
+		t.Errorf("group socket left: %s", sock)
+	}
+}
