@@ -82,12 +82,11 @@ func (p *process) taskStatus(container func() libcontainer.Status) taskapi.Statu
 	case container == nil:
 		return taskapi.Status_RUNNING
 	}
-	switch container() {
-	case libcontainer.Paused:
+	// A container the kernel shows stopped whose exit is not recorded yet
+	// is reported running until waitInit has its status, so STOPPED
+	// always comes with the exit status.
+	if container() == libcontainer.Paused {
 		return taskapi.Status_PAUSED
-	case libcontainer.Stopped:
-		return taskapi.Status_STOPPED
-	default:
-		return taskapi.Status_RUNNING
 	}
+	return taskapi.Status_RUNNING
 }

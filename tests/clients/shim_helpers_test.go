@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -139,10 +140,14 @@ func checkShimGone(t *testing.T, c *containerd, id string) {
 // events collects `ctr events` output.
 type events struct {
 	cmd  *exec.Cmd
+	mu   sync.Mutex
 	out  strings.Builder
 	done chan struct{}
+	once sync.Once
 }
 
+// startEvents runs `ctr events` and returns once it is subscribed: it
+// labels the namespace until that /namespaces/update event shows up.
 func startEvents(t *testing.T, c *containerd) *events {
 	t.Helper()
 	e := &events{done: make(chan struct{})}
@@ -158,18 +163,48 @@ func startEvents(t *testing.T, c *containerd) *events {
 		defer close(e.done)
 		s := bufio.NewScanner(r)
 		for s.Scan() {
+			e.mu.Lock()
 			e.out.WriteString(s.Text() + "\n")
+			e.mu.Unlock()
 		}
 	}()
 	t.Cleanup(func() { e.stop() })
-	time.Sleep(200 * time.Millisecond) // let it subscribe
+	for i, deadline := 0, time.Now().Add(20*time.Second); !strings.Contains(e.text(), "/namespaces/update"); i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("ctr events never showed a namespace update")
+		}
+		c.ctr("namespaces", "label", "default", fmt.Sprintf("oshim-probe=%d", i))
+		time.Sleep(100 * time.Millisecond)
+	}
 	return e
 }
 
-func (e *events) stop() string {
-	time.Sleep(500 * time.Millisecond) // events are published asynchronously
-	e.cmd.Process.Signal(syscall.SIGTERM)
-	<-e.done
-	e.cmd.Wait()
+func (e *events) text() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return e.out.String()
+}
+
+// waitFor waits (at most 20 s: events are published asynchronously)
+// until every topic has been seen, then stops and returns the output.
+func (e *events) waitFor(topics ...string) string {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		all := true
+		for _, topic := range topics {
+			all = all && strings.Contains(e.text(), topic)
+		}
+		if all {
+			break
+		}
+	}
+	return e.stop()
+}
+
+func (e *events) stop() string {
+	e.once.Do(func() {
+		e.cmd.Process.Signal(syscall.SIGTERM)
+		<-e.done
+		e.cmd.Wait()
+	})
+	return e.text()
 }

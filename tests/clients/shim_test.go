@@ -98,14 +98,19 @@ func TestShimLifecycle(t *testing.T) {
 	c.ctr("container", "delete", id)
 	checkShimGone(t, c, id)
 
-	got := ev.stop()
-	for _, topic := range []string{shim.TopicTaskCreate, shim.TopicTaskStart, shim.TopicTaskExecAdded,
-		shim.TopicTaskExecStarted, shim.TopicTaskPaused, shim.TopicTaskResumed, shim.TopicTaskExit, shim.TopicTaskDelete} {
+	topics := []string{shim.TopicTaskCreate, shim.TopicTaskStart, shim.TopicTaskExecAdded,
+		shim.TopicTaskExecStarted, shim.TopicTaskPaused, shim.TopicTaskResumed, shim.TopicTaskExit, shim.TopicTaskDelete}
+	got := ev.waitFor(topics...)
+	for _, topic := range topics {
 		if !strings.Contains(got, topic) {
 			t.Errorf("no %s event from the shim; events:\n%s", topic, got)
 		}
 	}
 }
+
+// waitSize prints the tty and, once containerd has set it (at most 10 s),
+// the window size.
+const waitSize = `tty; i=0; while [ $i -lt 100 ]; do s=$(stty size 2>/dev/null) && [ "$s" != "0 0" ] && break; sleep 0.1; i=$((i+1)); done; echo "size $s"`
 
 // A terminal: the process gets a pty, the window size containerd sets
 // reaches it, and the output and exit code come back. ctr -t needs a
@@ -116,8 +121,8 @@ func TestShimTTY(t *testing.T) {
 	const id = "oshim-tty"
 	// ctr 1.6 sends the window size right after Start: the process reads
 	// it after a pause (see the exec case below).
-	inner := fmt.Sprintf("stty cols 100 rows 30; ctr -a %s run --rm -t --runtime %s --rootfs %s %s /bin/sh -c 'tty; sleep 1; stty size; exit 4'",
-		c.sock, shimRuntime, rootfs, id)
+	inner := fmt.Sprintf("stty cols 100 rows 30; ctr -a %s run --rm -t --runtime %s --rootfs %s %s /bin/sh -c '%s; exit 4'",
+		c.sock, shimRuntime, rootfs, id, waitSize)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "script", "-qec", inner, "/dev/null")
@@ -127,7 +132,7 @@ func TestShimTTY(t *testing.T) {
 	if code := exitCodeOf(err); code != 4 {
 		t.Errorf("tty run exit code %d (%v), want 4; output %q", code, err, out)
 	}
-	if !strings.Contains(out, "/dev/pts/") || !strings.Contains(out, "30 100") {
+	if !strings.Contains(out, "/dev/pts/") || !strings.Contains(out, "size 30 100") {
 		t.Errorf("tty run output %q: want a /dev/pts tty of 30 rows, 100 cols", out)
 	}
 
@@ -137,14 +142,14 @@ func TestShimTTY(t *testing.T) {
 	const execID = "oshim-tty-exec"
 	c.ctr("run", "-d", "--runtime", shimRuntime, "--rootfs", rootfs, execID, "/bin/sleep", "1000")
 	c.waitTaskStatus(execID, "RUNNING")
-	inner = fmt.Sprintf("stty cols 90 rows 20; ctr -a %s task exec -t --exec-id tty %s /bin/sh -c 'tty; sleep 1; stty size; exit 6'",
-		c.sock, execID)
+	inner = fmt.Sprintf("stty cols 90 rows 20; ctr -a %s task exec -t --exec-id tty %s /bin/sh -c '%s; exit 6'",
+		c.sock, execID, waitSize)
 	b, err = exec.CommandContext(ctx, "script", "-qec", inner, "/dev/null").CombinedOutput()
 	out = string(b)
 	if code := exitCodeOf(err); code != 6 {
 		t.Errorf("tty exec exit code %d (%v), want 6; output %q", code, err, out)
 	}
-	if !strings.Contains(out, "/dev/pts/") || !strings.Contains(out, "20 90") {
+	if !strings.Contains(out, "/dev/pts/") || !strings.Contains(out, "size 20 90") {
 		t.Errorf("tty exec output %q: want a /dev/pts tty of 20 rows, 90 cols", out)
 	}
 	c.ctr("task", "kill", "-s", "KILL", execID)
@@ -292,7 +297,7 @@ func TestShimOOMEvent(t *testing.T) {
 	if code := exitCodeOf(err); code != 137 {
 		t.Errorf("exit code %d (%v), want 137 (OOM kill); output %q", code, err, out)
 	}
-	if got := ev.stop(); !strings.Contains(got, shim.TopicTaskOOM) || !strings.Contains(got, id) {
+	if got := ev.waitFor(shim.TopicTaskOOM); !strings.Contains(got, shim.TopicTaskOOM) || !strings.Contains(got, id) {
 		t.Errorf("no %s event for %s; events:\n%s", shim.TopicTaskOOM, id, got)
 	}
 	checkShimGone(t, c, id)
