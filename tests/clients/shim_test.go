@@ -37,6 +37,16 @@ func TestShimRunExitCode(t *testing.T) {
 		t.Errorf("stdin run: %v %q", err, b)
 	}
 	checkShimGone(t, c, "oshim-run2")
+
+	// A process that cannot be run: the error reaches ctr, nothing is left.
+	out, err = c.shimRun("--rm", "--rootfs", rootfs, "oshim-run3", "/bin/nonexistent")
+	if err == nil || !strings.Contains(out, "/bin/nonexistent") {
+		t.Errorf("run of a missing binary: %v %q", err, out)
+	}
+	if out := c.ctr("container", "ls", "-q"); strings.Contains(out, "oshim-run3") {
+		c.ctr("container", "delete", "oshim-run3")
+	}
+	checkShimGone(t, c, "oshim-run3")
 }
 
 // run -d, exec (output, exit code, detached), ps, pause/resume, kill,
@@ -59,6 +69,9 @@ func TestShimLifecycle(t *testing.T) {
 		t.Errorf("exec output %q", out)
 	}
 
+	if out, err := c.ctrErr("task", "exec", "--exec-id", "bad", id, "/bin/nonexistent"); err == nil || !strings.Contains(out, "/bin/nonexistent") {
+		t.Errorf("exec of a missing binary: %v %q", err, out)
+	}
 	c.ctr("task", "exec", "-d", "--exec-id", "bg", id, "/bin/sleep", "500")
 	var ps string
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
