@@ -122,8 +122,9 @@ func TestShimLifecycle(t *testing.T) {
 }
 
 // waitSize prints the tty and, once containerd has set it (at most 10 s),
-// the window size.
-const waitSize = `tty; i=0; while [ $i -lt 100 ]; do s=$(stty size 2>/dev/null) && [ "$s" != "0 0" ] && break; sleep 0.1; i=$((i+1)); done; echo "size $s"`
+// the window size. busybox stty prints nothing (and exits 0) for a 0x0
+// pty.
+const waitSize = `tty; i=0; while [ $i -lt 100 ]; do s=$(stty size 2>/dev/null); [ -n "$s" ] && [ "$s" != "0 0" ] && break; sleep 0.1; i=$((i+1)); done; echo "size $s"`
 
 // A terminal: the process gets a pty, the window size containerd sets
 // reaches it, and the output and exit code come back. ctr -t needs a
