@@ -99,6 +99,17 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 				Path: "/proc/" + strconv.Itoa(c.state.InitPid) + "/ns/" + t.ProcName()})
 		}
 	}
+	cx, inC, err := c.cExecSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	var cxBytes []byte
+	if inC {
+		if cxBytes, err = cx.Encode(); err != nil {
+			return nil, fmt.Errorf("container %s: exec: %w", c.id, err)
+		}
+		boot.Exec = true
+	}
 	var tail []*os.File
 	consoleFD := -1
 	if spec.Terminal {
@@ -125,13 +136,18 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 		ip.kill()
 		return nil, fmt.Errorf("container %s: exec: a sub-cgroup was given but the container has no cgroup", c.id)
 	}
-	// The exec init only applies the process's settings, the seccomp
-	// filter and the OOM score: send just those (decoding the whole
-	// config cost it ~1 ms).
-	execCfg := &configs.Config{Seccomp: cfg.Seccomp, OOMScoreAdj: cfg.OOMScoreAdj}
-	ic := &initConfig{ID: c.id, Config: execCfg, Process: spec, Bundle: bundleOf(cfg),
-		FifoFD: -1, ConsoleFD: consoleFD, Exec: true, LSM: c.lsmHost}
-	if err := writeJSONFrame(ip.sock, msgInitConfig, ic); err != nil {
+	if inC {
+		err = nsenter.WriteFrame(ip.sock, nsenter.MsgExecSpec, cxBytes)
+	} else {
+		// The exec init only applies the process's settings, the seccomp
+		// filter and the OOM score: send just those (decoding the whole
+		// config cost it ~1 ms).
+		execCfg := &configs.Config{Seccomp: cfg.Seccomp, OOMScoreAdj: cfg.OOMScoreAdj}
+		ic := &initConfig{ID: c.id, Config: execCfg, Process: spec, Bundle: bundleOf(cfg),
+			FifoFD: -1, ConsoleFD: consoleFD, Exec: true, LSM: c.lsmHost}
+		err = writeJSONFrame(ip.sock, msgInitConfig, ic)
+	}
+	if err != nil {
 		ip.kill()
 		return nil, ip.died(err)
 	}

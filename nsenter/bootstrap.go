@@ -14,6 +14,7 @@ const (
 	AttrCloneFlags    uint32 = 1 // uint32 CLONE_NEW* flags to create
 	AttrNSPath        uint32 = 2 // uint32 nstype, then the path bytes
 	AttrTimeOffsets   uint32 = 3 // written verbatim to /proc/self/timens_offsets
+	AttrExec          uint32 = 4 // empty: the C exec stage execs the process (MsgExecSpec)
 	MaxNSPathLen             = unix.PathMax - 1
 	MaxTimeOffsetsLen        = 1024
 )
@@ -63,6 +64,9 @@ type Bootstrap struct {
 	CloneFlags  uintptr
 	Joins       []Join
 	TimeOffsets string
+	// Exec: after MsgChildPid the C stage reads a MsgExecSpec frame and
+	// execs the process itself (execfinish.c); the Go runtime never starts.
+	Exec bool
 }
 
 // Validate checks b against the C stage's rules; Encode calls it.
@@ -115,6 +119,9 @@ func (b *Bootstrap) Encode() ([]byte, error) {
 	if b.TimeOffsets != "" {
 		size += 8 + len(b.TimeOffsets)
 	}
+	if b.Exec {
+		size += 8
+	}
 	if size > MaxBootstrap { // cannot happen with the limits above; kept as the contract
 		return nil, fmt.Errorf("nsenter: bootstrap of %d bytes exceeds %d", size, MaxBootstrap)
 	}
@@ -133,6 +140,10 @@ func (b *Bootstrap) Encode() ([]byte, error) {
 		buf = le.AppendUint32(buf, AttrTimeOffsets)
 		buf = le.AppendUint32(buf, uint32(len(b.TimeOffsets)))
 		buf = append(buf, b.TimeOffsets...)
+	}
+	if b.Exec {
+		buf = le.AppendUint32(buf, AttrExec)
+		buf = le.AppendUint32(buf, 0)
 	}
 	return buf, nil
 }

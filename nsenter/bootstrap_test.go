@@ -122,6 +122,7 @@ func TestParseRoundTrip(t *testing.T) {
 		{CloneFlags: NamespaceFlags, TimeOffsets: "monotonic 10 0\nboottime 5 0\n"},
 		{Joins: []Join{{Type: unix.CLONE_NEWNS, Path: "/proc/1/ns/mnt"}, {Type: unix.CLONE_NEWUSER, Path: "/proc/1/ns/user"}}},
 		{CloneFlags: unix.CLONE_NEWPID, Joins: []Join{{Type: unix.CLONE_NEWNET, Path: "/run/netns/x"}}},
+		{Joins: []Join{{Type: unix.CLONE_NEWPID, Path: "/proc/1/ns/pid"}}, Exec: true},
 	} {
 		p, err := b.Encode()
 		if err != nil {
@@ -161,6 +162,8 @@ func TestParseRejects(t *testing.T) {
 		{"long offsets", cat(flags(unix.CLONE_NEWTIME), attr(AttrTimeOffsets, make([]byte, MaxTimeOffsetsLen+1))), "TIMENS_OFFSETS of 1025 bytes"},
 		{"trailing bytes", cat(flags(0), []byte{1}), "truncated attribute header"},
 		{"path of PATH_MAX-1 plus one", nsPathAttr(unix.CLONE_NEWNET, strings.Repeat("a", unix.PathMax)), "too long"},
+		{"exec with a value", attr(AttrExec, []byte{1}), "EXEC attribute of 1 bytes"},
+		{"exec twice", cat(attr(AttrExec, nil), attr(AttrExec, nil)), "duplicate EXEC"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

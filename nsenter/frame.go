@@ -22,6 +22,7 @@ const (
 	MsgUsermapAck uint32 = 3 // parent -> C: maps written
 	MsgChildPid   uint32 = 4 // C -> parent: uint32 host pid of the Go init
 	MsgError      uint32 = 5 // either way: UTF-8 error text, then exit
+	MsgExecSpec   uint32 = 6 // parent -> C exec stage: TLV attributes (ExecSpec)
 )
 
 // Size limits: no frame may claim more than MaxFrame bytes, and the
@@ -29,6 +30,7 @@ const (
 const (
 	MaxFrame     = 16 << 20
 	MaxBootstrap = 1 << 20
+	MaxExecSpec  = 8 << 20
 )
 
 // ErrFrameTooLarge is returned when a frame header claims more than allowed.

@@ -146,13 +146,14 @@ static int send_u32(int fd, uint32_t type, uint32_t v)
 /* ------------------------------------------------------------------ */
 /* Errors: report to the parent and exit. */
 
-static void vbail(int syncfd, int errnum, const char *fmt, va_list ap)
-	__attribute__((noreturn, format(printf, 3, 0)));
+static void vbail(int syncfd, int errnum, const char *prefix, const char *fmt,
+		  va_list ap) __attribute__((noreturn, format(printf, 4, 0)));
 
-static void vbail(int syncfd, int errnum, const char *fmt, va_list ap)
+static void vbail(int syncfd, int errnum, const char *prefix, const char *fmt,
+		  va_list ap)
 {
 	char msg[1024];
-	int n = snprintf(msg, sizeof(msg), "nsenter: ");
+	int n = snprintf(msg, sizeof(msg), "%s", prefix);
 
 	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	if (errnum != 0) {
@@ -184,7 +185,7 @@ static void bail(int syncfd, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vbail(syncfd, 0, fmt, ap);
+	vbail(syncfd, 0, "nsenter: ", fmt, ap);
 }
 
 /* Fail with a message followed by ": strerror(errno)". */
@@ -197,7 +198,26 @@ static void bail_errno(int syncfd, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vbail(syncfd, errnum ? errnum : EIO, fmt, ap);
+	vbail(syncfd, errnum ? errnum : EIO, "nsenter: ", fmt, ap);
+}
+
+void ocirun_fail(int syncfd, int errnum, const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vbail(syncfd, errnum, prefix, fmt, ap);
+}
+
+/* Non-static entry points for execfinish.c. */
+int ocirun_read_full(int fd, void *buf, size_t len)
+{
+	return read_full(fd, buf, len);
+}
+
+int ocirun_send_frame(int fd, uint32_t type, const void *payload, uint32_t len)
+{
+	return send_frame(fd, type, payload, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -480,6 +500,7 @@ static void nsexec(void)
 	uint8_t *buf;
 	uint32_t len, joined = 0, rest;
 	int syncfd, timens_fd = -1;
+	bool exec_in_c;
 
 	syncfd = sync_fd_from_env();
 	buf = read_bootstrap(syncfd, &len);
@@ -535,13 +556,15 @@ static void nsexec(void)
 
 	free(buf); /* bs points into buf: not used past here */
 
+	exec_in_c = bs.exec;
 	if ((bs.cloneflags | joined) & FORK_NS_FLAGS) {
 		fork_init(syncfd); /* returns in the child only */
-		return;
-	}
-	if (send_u32(syncfd, OCIRUN_MSG_CHILD_PID,
-		     (uint32_t)pid_for_parent(syncfd)) < 0)
+	} else if (send_u32(syncfd, OCIRUN_MSG_CHILD_PID,
+			    (uint32_t)pid_for_parent(syncfd)) < 0) {
 		bail_errno(syncfd, "send child pid");
+	}
+	if (exec_in_c)
+		ocirun_exec_finish(syncfd); /* never returns */
 }
 
 /*

@@ -6,6 +6,7 @@
 #ifndef OCIRUN_NSEXEC_H
 #define OCIRUN_NSEXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,15 @@
 #define OCIRUN_ATTR_CLONEFLAGS     1u
 #define OCIRUN_ATTR_NSPATH         2u
 #define OCIRUN_ATTR_TIMENS_OFFSETS 3u
+#define OCIRUN_ATTR_EXEC           4u
+
+/* Frame carrying the exec spec to the C exec stage (frame.go). */
+#define OCIRUN_MSG_EXEC_SPEC 6u
+/* Go-side frame types the C exec stage speaks too (libcontainer sync.go). */
+#define OCIRUN_MSG_SECCOMP_FD   22u
+#define OCIRUN_MSG_SECCOMP_DONE 23u
+/* Largest exec spec the C exec stage accepts (frame.go MaxExecSpec). */
+#define OCIRUN_MAX_EXEC_SPEC (8u << 20)
 
 /* One join per namespace type, and there are eight types. */
 #define OCIRUN_MAX_JOINS 8
@@ -52,6 +62,9 @@ struct ocirun_bootstrap {
 	struct ocirun_join joins[OCIRUN_MAX_JOINS];
 	const char *timens_offsets; /* NULL when absent; not NUL-terminated */
 	uint32_t timens_offsets_len;
+	/* exec: the process is set up and exec'd by the C exec stage
+	 * (execfinish.c) from a MsgExecSpec frame; Go never starts. */
+	bool exec;
 };
 
 /*
@@ -70,6 +83,17 @@ const char *ocirun_ns_name(uint32_t flag);
 /* Write "mnt|uts|net" naming the namespaces in flags into buf. */
 void ocirun_ns_names(uint32_t flags, char *buf, size_t len);
 
+/* Shared by nsexec.c and execfinish.c: whole-frame socket I/O, and the
+ * error path (send MsgError "<prefix><message>[: strerror]" and _exit(1)). */
+int ocirun_read_full(int fd, void *buf, size_t len);
+int ocirun_send_frame(int fd, uint32_t type, const void *payload, uint32_t len);
+void ocirun_fail(int syncfd, int errnum, const char *prefix, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5)));
+
+/* The C exec stage: reads MsgExecSpec from syncfd, applies it and execs
+ * the process. Never returns. */
+void ocirun_exec_finish(int syncfd) __attribute__((noreturn));
+
 static inline uint32_t ocirun_get_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -82,6 +106,11 @@ static inline void ocirun_put_le32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 8);
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint64_t ocirun_get_le64(const uint8_t *p)
+{
+	return (uint64_t)ocirun_get_le32(p) | (uint64_t)ocirun_get_le32(p + 4) << 32;
 }
 
 #endif /* OCIRUN_NSEXEC_H */

@@ -173,6 +173,17 @@ int ocirun_parse_bootstrap(const uint8_t *buf, size_t len,
 			bs->timens_offsets_len = alen;
 			break;
 
+		case OCIRUN_ATTR_EXEC:
+			if (bs->exec)
+				return parse_fail(err, errlen,
+						  "duplicate EXEC attribute");
+			if (alen != 0)
+				return parse_fail(err, errlen,
+						  "EXEC attribute of %u bytes, want 0",
+						  alen);
+			bs->exec = true;
+			break;
+
 		default:
 			return parse_fail(err, errlen,
 					  "unknown attribute type %u at offset %zu",

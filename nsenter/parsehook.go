@@ -34,6 +34,7 @@ func parseBootstrapForTest(payload []byte) (*Bootstrap, error) {
 			Path: C.GoStringN(j.path, C.int(j.path_len)),
 		})
 	}
+	b.Exec = bool(bs.exec)
 	if bs.timens_offsets != nil {
 		b.TimeOffsets = C.GoStringN(bs.timens_offsets, C.int(bs.timens_offsets_len))
 	}

@@ -21,6 +21,15 @@ type Filter struct {
 	notify bool
 }
 
+// Program returns the compiled BPF program and the seccomp(2) flags to
+// load it with, for a loader other than Load (the C exec stage).
+func (f *Filter) Program() ([]unix.SockFilter, uintptr) {
+	if f == nil {
+		return nil, 0
+	}
+	return f.prog, f.flags
+}
+
 // Notify reports whether the filter has SCMP_ACT_NOTIFY rules, so that
 // Load will return a notify fd to hand to the seccomp agent.
 func (f *Filter) Notify() bool { return f != nil && f.notify }
