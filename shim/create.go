@@ -67,7 +67,7 @@ func (s *Service) Create(ctx context.Context, r *taskv2.CreateTaskRequest) (_ *t
 	if err := writeStateRoot(bundle, root); err != nil {
 		return nil, err
 	}
-	lc, err := libcontainer.New(root, r.ID, cfg, libcontainer.Options{Logger: s.log})
+	lc, err := libcontainer.New(root, r.ID, cfg, libcontainer.Options{Logger: s.log, InitPath: s.initPath})
 	if err != nil {
 		return nil, err
 	}

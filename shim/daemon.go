@@ -50,12 +50,15 @@ func RunDaemon(f *Flags) error {
 	defer cancel()
 	reaper := NewReaper(log)
 	go reaper.Run(ctx)
-	pub := NewPublisher(f.PublishBinary, f.Address, f.Namespace, log, reaper.Hold)
+	pub := NewPublisher(f.PublishBinary, f.Address, os.Getenv(TTRPCAddressEnv), f.Namespace, log, reaper.Hold)
 
 	done := make(chan struct{})
 	var once sync.Once
 	stop := func() { once.Do(func() { close(done) }) }
-	svc := NewService(ServiceConfig{Log: log, Namespace: f.Namespace, Reaper: reaper, Publisher: pub, Shutdown: stop})
+	initPath := findInitPath()
+	log.Debug("container inits", "binary", initPath)
+	svc := NewService(ServiceConfig{Log: log, Namespace: f.Namespace, Reaper: reaper, Publisher: pub, Shutdown: stop,
+		InitPath: initPath})
 	srv, err := ttrpc.NewServer(ttrpc.WithUnaryServerInterceptor(svc.Interceptor()))
 	if err != nil {
 		return fmt.Errorf("ttrpc server: %w", err)

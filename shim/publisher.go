@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// Publisher sends task events to containerd, in order, by running
-// containerd's publish binary:
+// Publisher sends task events to containerd, in order: through its ttrpc
+// events service when containerd gave one (TTRPC_ADDRESS, containerd 1.6
+// and later), else by running containerd's publish binary:
 //
 //	<binary> --address <containerd address> publish --topic T --namespace NS
 //
@@ -23,6 +24,7 @@ type Publisher struct {
 	binary, address, namespace string
 	log                        *slog.Logger
 	hold                       func() func()
+	fwd                        *forwarder // nil: no ttrpc address
 
 	queue chan Event
 	done  chan struct{}
@@ -32,12 +34,16 @@ type Publisher struct {
 // publishQueue bounds the events waiting to be published.
 const publishQueue = 1024
 
-// NewPublisher starts a publisher. hold is called around each run of the
-// binary (Reaper.Hold), so the reaper leaves its exit status alone. An
-// empty binary publishes nothing.
-func NewPublisher(binary, address, namespace string, log *slog.Logger, hold func() func()) *Publisher {
+// NewPublisher starts a publisher. ttrpcAddress is containerd's ttrpc
+// socket for events ("" if none). hold is called around each run of the
+// binary (Reaper.Hold), so the reaper leaves its exit status alone. With
+// neither a ttrpc address nor a binary nothing is published.
+func NewPublisher(binary, address, ttrpcAddress, namespace string, log *slog.Logger, hold func() func()) *Publisher {
 	p := &Publisher{binary: binary, address: address, namespace: namespace, log: log, hold: hold,
 		queue: make(chan Event, publishQueue), done: make(chan struct{})}
+	if ttrpcAddress != "" {
+		p.fwd = newForwarder(ttrpcAddress)
+	}
 	go p.loop()
 	return p
 }
@@ -63,8 +69,11 @@ func (p *Publisher) Close(timeout time.Duration) {
 
 func (p *Publisher) loop() {
 	defer close(p.done)
+	if p.fwd != nil {
+		defer p.fwd.close()
+	}
 	for e := range p.queue {
-		if p.binary == "" {
+		if p.binary == "" && p.fwd == nil {
 			continue
 		}
 		data, err := MarshalEvent(e.Message)
@@ -74,7 +83,16 @@ func (p *Publisher) loop() {
 		}
 		var lastErr error
 		for attempt := 0; attempt < 5; attempt++ {
-			if lastErr = p.run(e.Topic, data); lastErr == nil {
+			if p.fwd != nil {
+				lastErr = p.fwd.forward(p.namespace, e.Topic, e.Message)
+				if lastErr != nil && p.binary != "" {
+					p.log.Debug("ttrpc publish failed, trying the publish binary", "topic", e.Topic, "err", lastErr)
+					lastErr = p.run(e.Topic, data)
+				}
+			} else {
+				lastErr = p.run(e.Topic, data)
+			}
+			if lastErr == nil {
 				break
 			}
 			time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)

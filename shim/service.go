@@ -27,6 +27,7 @@ type Service struct {
 	reaper    *Reaper
 	pub       *Publisher
 	shutdown  func() // makes the daemon exit
+	initPath  string // binary re-executed as container inits ("" = the shim)
 
 	mu         sync.Mutex
 	containers map[string]*container
@@ -60,6 +61,9 @@ type ServiceConfig struct {
 	// Shutdown is called when containerd asks the shim to exit and no
 	// task is left.
 	Shutdown func()
+	// InitPath is the binary the library re-executes as container inits
+	// ("" = the shim's own binary; see findInitPath).
+	InitPath string
 }
 
 // NewService returns a task service with no containers.
@@ -69,7 +73,7 @@ func NewService(cfg ServiceConfig) *Service {
 		root = DefaultStateRoot
 	}
 	return &Service{log: cfg.Log, namespace: cfg.Namespace, stateRoot: root, reaper: cfg.Reaper,
-		pub: cfg.Publisher, shutdown: cfg.Shutdown, containers: map[string]*container{}}
+		pub: cfg.Publisher, shutdown: cfg.Shutdown, initPath: cfg.InitPath, containers: map[string]*container{}}
 }
 
 // Register adds the service to a ttrpc server.
