@@ -60,3 +60,11 @@ ocb_batch() {
 	# shellcheck disable=SC2086
 	printf '%s\n' $ocb_ids | xargs -P 2 -n 1 "$1" --root "$2" delete --force
 }
+
+# Case 7: `ctr run --rm` of /bin/true through containerd with one runtime
+# (RT is the runtime name: io.containerd.ocirun.v2 or io.containerd.runc.v2).
+# ocb_ctr SOCK RT ROOTFS CTRFILE PREFIX
+ocb_ctr() {
+	ocb_next "$4"
+	ctr -a "$1" run --rm --runtime "$2" --rootfs "$3" "$5-$ocb_n" /bin/true
+}

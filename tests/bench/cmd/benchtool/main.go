@@ -388,6 +388,40 @@ func (r *results) memTable(w io.Writer, layout string, rts []string) {
 	fmt.Fprintln(w)
 }
 
+// containerdTable writes case 7: containerd with oci-run's shim against
+// containerd's runc shim (results in containerd/, when the case ran).
+func (r *results) containerdTable(w io.Writer) {
+	a, aok := r.times("containerd", "ctr-run", "oci-run")
+	b, bok := r.times("containerd", "ctr-run", "runc")
+	if !aok && !bok {
+		return
+	}
+	fmt.Fprintf(w, "### containerd %s (real layout): oci-run's shim against containerd's runc shim\n\n", r.meta["v_containerd"])
+	fmt.Fprintln(w, "`io.containerd.ocirun.v2` (oci-run's shim, calling the library in-process; container inits are the `oci-run` binary beside it) against `io.containerd.runc.v2` (containerd's shim running Debian's runc). A private containerd; `ctr --rootfs` on the same busybox rootfs.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| case | oci-run shim | runc shim | oci-run/runc |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	_, q := ratio(a, b, aok, bok)
+	fmt.Fprintf(w, "| `ctr run --rm` of `true` | %s | %s | %s |\n", cell(a, aok, ""), cell(b, bok, ""), q)
+	mem := func(rt string) (float64, string) {
+		data, err := os.ReadFile(filepath.Join(r.dir, "containerd", "mem", rt))
+		f := strings.Fields(string(data))
+		if err != nil || len(f) < 3 {
+			return 0, "–"
+		}
+		kb, _ := strconv.ParseFloat(f[0], 64)
+		return kb, fmt.Sprintf("%.1f MiB (%s shims, %s containers)", kb/1024, f[1], f[2])
+	}
+	ma, sa := mem("oci-run")
+	mb, sb := mem("runc")
+	q = "–"
+	if ma > 0 && mb > 0 {
+		q = fmt.Sprintf("%.2fx", ma/mb)
+	}
+	fmt.Fprintf(w, "| shim VmRSS per running container | %s | %s | %s |\n", sa, sb, q)
+	fmt.Fprintln(w)
+}
+
 func cmdReport(args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	res := fs.String("res", "", "results directory")
@@ -434,6 +468,8 @@ func cmdReport(args []string) error {
 		fmt.Fprintln(w)
 		r.layoutTable(w, "hybrid", runtimes[:2])
 	}
+
+	r.containerdTable(w)
 
 	// Targets, all from the v1 view.
 	for _, t := range []struct {
