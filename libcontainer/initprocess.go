@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"syscall"
 	"time"
@@ -22,8 +21,8 @@ import (
 // initProcess is the parent's handle on a container init it started.
 type initProcess struct {
 	id        string
-	cmd       *exec.Cmd // our direct child: the init, or the C stage's intermediate
-	direct    bool      // the init itself is our child (no C-stage fork)
+	child     int  // our direct child: the init, or the C stage's intermediate
+	direct    bool // the init itself is our child (no C-stage fork)
 	pid       int
 	pidfd     int
 	startTime uint64
@@ -118,31 +117,27 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 	extra := append([]*os.File{}, p.ExtraFiles...)
 	syncFD := 3 + len(extra)
 	extra = append(append(extra, childSock), tail...)
-	cmd := &exec.Cmd{
-		Path: "/proc/self/fd/" + strconv.Itoa(hi),
-		Args: args,
-		// The init is short-lived, single-threaded work: one P and no
-		// GC make its runtime start and run faster (measured ~1 ms).
-		Env: []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD),
-			"GOMAXPROCS=1", "GOGC=off"},
-		ExtraFiles:  extra,
-		SysProcAttr: attr,
-	}
+	// The init is short-lived, single-threaded work: one P and no GC make
+	// its runtime start and run faster (measured ~1 ms).
+	env := []string{nsenter.EnvInit + "=1", nsenter.EnvSyncFD + "=" + strconv.Itoa(syncFD),
+		"GOMAXPROCS=1", "GOGC=off"}
+	var stdio [3]*os.File
 	if !spec.Terminal {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(p.Stdin), fileOrNil(p.Stdout), fileOrNil(p.Stderr)
+		stdio = [3]*os.File{p.Stdin, p.Stdout, p.Stderr}
 	}
-	if err := cmd.Start(); err != nil {
+	child, err := startChild("/proc/self/fd/"+strconv.Itoa(hi), args, env, stdio, extra, attr)
+	if err != nil {
 		parentSock.Close()
 		return nil, fmt.Errorf("container %s: start init: %w", c.id, err)
 	}
 	childSock.Close()
-	ip := &initProcess{id: c.id, cmd: cmd, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
+	ip := &initProcess{id: c.id, child: child, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
 	if err := nsenter.WriteFrame(ip.sock, nsenter.MsgBootstrap, bootBytes); err != nil {
 		ip.kill()
 		return nil, ip.died(fmt.Errorf("send bootstrap: %w", err))
 	}
 	if early != nil && !boot.NeedsFork() {
-		if err := early(cmd.Process.Pid); err != nil {
+		if err := early(child); err != nil {
 			ip.kill()
 			return nil, err
 		}
@@ -152,13 +147,6 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 		return nil, err
 	}
 	return ip, nil
-}
-
-func fileOrNil(f *os.File) io.ReadWriter {
-	if f == nil {
-		return nil
-	}
-	return f
 }
 
 func sysIDMaps(m []configs.IDMap) []syscall.SysProcIDMap {
@@ -207,9 +195,9 @@ func (ip *initProcess) bootstrap(cfg *configs.Config) error {
 // adoptPid finishes learning the init's pid: reaps the C stage's
 // intermediate if there was one, and pins the init with a pidfd.
 func (ip *initProcess) adoptPid() error {
-	ip.direct = ip.pid == ip.cmd.Process.Pid
+	ip.direct = ip.pid == ip.child
 	if !ip.direct {
-		if err := ip.cmd.Wait(); err != nil {
+		if err := reapChild(ip.child); err != nil {
 			return fmt.Errorf("container %s: init intermediate: %w", ip.id, err)
 		}
 	}
@@ -377,8 +365,8 @@ func (ip *initProcess) died(err error) error {
 	}
 	if ip.direct || ip.pid == 0 {
 		pid := ip.pid
-		if pid == 0 && ip.cmd != nil && ip.cmd.Process != nil {
-			pid = ip.cmd.Process.Pid
+		if pid == 0 {
+			pid = ip.child
 		}
 		if fd, e := unix.PidfdOpen(pid, 0); e == nil {
 			exited := waitPidfdExit(fd, 2*time.Second)
@@ -398,8 +386,8 @@ func (ip *initProcess) died(err error) error {
 func (ip *initProcess) kill() {
 	if ip.pidfd >= 0 {
 		unix.PidfdSendSignal(ip.pidfd, unix.SIGKILL, nil, 0)
-	} else if ip.cmd != nil && ip.cmd.Process != nil {
-		ip.cmd.Process.Signal(unix.SIGKILL)
+	} else if ip.child > 0 {
+		unix.Kill(ip.child, unix.SIGKILL)
 	}
 	if ip.direct || ip.pid == 0 {
 		ip.wait()
@@ -427,7 +415,7 @@ func (ip *initProcess) wait() error {
 	}
 	pid := ip.pid
 	if pid == 0 {
-		pid = ip.cmd.Process.Pid
+		pid = ip.child
 	}
 	var ws unix.WaitStatus
 	for {
