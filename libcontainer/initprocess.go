@@ -417,16 +417,9 @@ func (ip *initProcess) wait() error {
 	if pid == 0 {
 		pid = ip.child
 	}
-	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("wait for init %d: %w", pid, err)
-		}
-		break
+	ws, err := waitPid(pid)
+	if err != nil {
+		return fmt.Errorf("wait for init %d: %w", pid, err)
 	}
 	ip.waited, ip.status = true, ws
 	return nil

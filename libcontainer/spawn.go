@@ -45,18 +45,23 @@ func startChild(path string, args, env []string, stdio [3]*os.File, extra []*os.
 	return pid, nil
 }
 
-// reapChild waits for our child pid and fails unless it exited 0.
-func reapChild(pid int) error {
+// waitPid waits for the child (or, as its subreaper, the descendant) pid
+// to exit and returns its status.
+func waitPid(pid int) (unix.WaitStatus, error) {
 	var ws unix.WaitStatus
 	for {
 		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err == unix.EINTR {
-			continue
+		if err != unix.EINTR {
+			return ws, err
 		}
-		if err != nil {
-			return fmt.Errorf("wait for %d: %w", pid, err)
-		}
-		break
+	}
+}
+
+// reapChild waits for our child pid and fails unless it exited 0.
+func reapChild(pid int) error {
+	ws, err := waitPid(pid)
+	if err != nil {
+		return fmt.Errorf("wait for %d: %w", pid, err)
 	}
 	if !ws.Exited() || ws.ExitStatus() != 0 {
 		return fmt.Errorf("%s", describeStatus(ws))
