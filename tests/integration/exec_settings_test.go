@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -66,5 +67,48 @@ func TestExecRlimitAboveHardLimit(t *testing.T) {
 	expectError(t, e.rt("exec", "--process", path, e.id), "RLIMIT_NOFILE")
 	if s := e.mustState(e.id); s.Status != specs.StateRunning {
 		t.Errorf("status after a failed exec: %q", s.Status)
+	}
+}
+
+// An exec under a profile with SCMP_ACT_NOTIFY hands its listener fd to
+// the profile's listenerPath (the C exec stage sends it to the runtime,
+// which forwards it with the state), then the notified call fails once
+// the listener is gone.
+func TestExecSeccompNotifyListener(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sleep", "1000")
+	withTmp(e)
+	sock := filepath.Join(e.dir, "agent.sock")
+	e.spec.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: sock, ListenerMetadata: "oirt-exec",
+		Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActNotify}}}
+	e.writeConfig()
+	// The container's own init gets the first notify fd.
+	first := startNotifyListener(t, sock)
+	mustOK(t, e.rt("run", "--detach", "--bundle", e.bundle, e.id))
+	select {
+	case g := <-first:
+		if g.err != nil || g.fds != 1 {
+			t.Fatalf("create: listener got %d fds, %v", g.fds, g.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("create: the listener got nothing")
+	}
+	os.Remove(sock)
+	ch := startNotifyListener(t, sock)
+	r := e.rt("exec", e.id, "sh", "-c", "mkdir /tmp/x; echo rc=$?")
+	mustOK(t, r)
+	select {
+	case g := <-ch:
+		if g.err != nil {
+			t.Fatal(g.err)
+		}
+		if g.fds != 1 || g.st.State.ID != e.id || g.st.Metadata != "oirt-exec" || g.st.Pid <= 0 {
+			t.Errorf("exec: listener got %+v with %d fds", g.st, g.fds)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("exec: the listener got nothing")
+	}
+	if !strings.Contains(r.stdout, "rc=1") {
+		t.Errorf("the notified mkdir did not fail after the listener went away: %s", r)
 	}
 }

@@ -57,43 +57,7 @@ func TestSeccompNotifyListener(t *testing.T) {
 	e := newEnv(t, "sh", "-c", "mkdir /tmp/x; echo rc=$?")
 	withTmp(e)
 	sock := filepath.Join(e.dir, "agent.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	type got struct {
-		st  specs.ContainerProcessState
-		fds int
-		err error
-	}
-	ch := make(chan got, 1)
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			ch <- got{err: err}
-			return
-		}
-		defer c.Close()
-		buf := make([]byte, 64<<10)
-		oob := make([]byte, unix.CmsgSpace(4))
-		n, oobn, _, _, err := c.(*net.UnixConn).ReadMsgUnix(buf, oob)
-		if err != nil {
-			ch <- got{err: err}
-			return
-		}
-		var g got
-		g.err = json.Unmarshal(buf[:n], &g.st)
-		if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) == 1 {
-			if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil {
-				g.fds = len(fds)
-				for _, fd := range fds {
-					unix.Close(fd) // no agent here: notified calls now fail
-				}
-			}
-		}
-		ch <- g
-	}()
+	ch := startNotifyListener(t, sock)
 	e.spec.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: sock, ListenerMetadata: "oirt-meta",
 		Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActNotify}}}
 	e.writeConfig()
@@ -134,4 +98,52 @@ func TestLSMRefusedWhenAbsent(t *testing.T) {
 
 	e3 := startSleeper(t)
 	expectError(t, e3.rt("exec", "--apparmor", "oirt-profile", e3.id, "true"), "apparmor")
+}
+
+// notified is what a seccomp listener received: the container process
+// state and the number of fds that came with it.
+type notified struct {
+	st  specs.ContainerProcessState
+	fds int
+	err error
+}
+
+// startNotifyListener accepts one connection on sock and reports what the
+// runtime sent (the listener fds are closed at once: no agent here, so
+// notified calls then fail).
+func startNotifyListener(t *testing.T, sock string) <-chan notified {
+	t.Helper()
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	ch := make(chan notified, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			ch <- notified{err: err}
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 64<<10)
+		oob := make([]byte, unix.CmsgSpace(4))
+		n, oobn, _, _, err := c.(*net.UnixConn).ReadMsgUnix(buf, oob)
+		if err != nil {
+			ch <- notified{err: err}
+			return
+		}
+		var g notified
+		g.err = json.Unmarshal(buf[:n], &g.st)
+		if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) == 1 {
+			if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil {
+				g.fds = len(fds)
+				for _, fd := range fds {
+					unix.Close(fd)
+				}
+			}
+		}
+		ch <- g
+	}()
+	return ch
 }
