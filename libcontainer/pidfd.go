@@ -28,13 +28,14 @@ func openPidfd(pid int, startTime uint64) (int, error) {
 }
 
 // waitPidfdExit waits until the process behind the pidfd exits (a zombie
-// counts as exited) or the timeout passes; it reports whether it exited.
+// counts as exited) or the timeout passes (a negative timeout: no limit);
+// it reports whether it exited.
 func waitPidfdExit(fd int, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for {
-		ms := int(time.Until(deadline) / time.Millisecond)
-		if ms < 0 {
-			ms = 0
+		ms := -1
+		if timeout >= 0 {
+			ms = max(int(time.Until(deadline)/time.Millisecond), 0)
 		}
 		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 		n, err := unix.Poll(fds, ms)

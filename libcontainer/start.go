@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -59,10 +60,28 @@ func (c *Container) openFifo() error {
 		b, err := io.ReadAll(io.LimitReader(f, 64<<10))
 		done <- result{msg: b, err: err}
 	}()
+	// Watch the init on a pidfd of the watcher's own, in slices, so the
+	// watcher ends with this call (a library user may start many
+	// containers; none may keep a thread blocked for its lifetime).
 	exited := make(chan struct{})
+	stop := make(chan struct{})
+	defer close(stop)
+	wfd, err := unix.FcntlInt(uintptr(pidfd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("container %s: dup pidfd: %w", c.id, err)
+	}
 	go func() {
-		if waitPidfdExit(pidfd, -1) {
-			close(exited)
+		defer unix.Close(wfd)
+		for {
+			if waitPidfdExit(wfd, 50*time.Millisecond) {
+				close(exited)
+				return
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
 		}
 	}()
 	select {
