@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -339,9 +340,24 @@ func processEnv(proc *configs.Process) []string {
 	return append(env, "HOME="+homeOf(proc.User.UID))
 }
 
+// maxPasswd bounds how much of the container's /etc/passwd is read.
+const maxPasswd = 1 << 20
+
 // homeOf finds uid's home in the container's /etc/passwd ("/" if none).
+//
+// The container controls that file: it is read only when it is a regular
+// file, and at most maxPasswd bytes of it, so that a fifo or a link to
+// /dev/zero cannot hang or exhaust the init.
 func homeOf(uid uint32) string {
-	b, err := os.ReadFile("/etc/passwd")
+	f, err := os.OpenFile("/etc/passwd", os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return "/"
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return "/"
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPasswd))
 	if err != nil {
 		return "/"
 	}

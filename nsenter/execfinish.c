@@ -320,18 +320,36 @@ static void set_oom(int32_t v)
 	close(dir);
 }
 
+/* The container's /etc/passwd is read only when it is a regular file, and
+ * at most this much of it: the container controls it, and a fifo or a link
+ * to /dev/zero must not hang or exhaust the exec. */
+#define MAX_PASSWD (1 << 20)
+
 /* uid's home directory in the container's /etc/passwd, "/" if none. */
 static void home_of(uint32_t uid, char *out, size_t outlen)
 {
 	char line[4096], want[16];
+	struct stat st;
+	size_t total = 0;
 	FILE *f;
+	int fd;
 
 	snprintf(out, outlen, "/");
 	snprintf(want, sizeof(want), "%u", uid);
-	f = fopen("/etc/passwd", "re");
-	if (f == NULL)
+	fd = open("/etc/passwd", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		return;
+	}
+	while (total < MAX_PASSWD && fgets(line, sizeof(line), f) != NULL) {
+		total += strlen(line);
 		char *field[7], *p = line;
 		int n = 0;
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // exec applies the container's seccomp profile (before or after dropping
@@ -110,5 +111,38 @@ func TestExecSeccompNotifyListener(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "rc=1") {
 		t.Errorf("the notified mkdir did not fail after the listener went away: %s", r)
+	}
+}
+
+// HOME comes from the container's /etc/passwd, which the container
+// controls: a fifo or a link to /dev/zero there must neither hang nor
+// exhaust the init (run) or the exec; HOME is then "/".
+func TestHomeLookupHostilePasswd(t *testing.T) {
+	t.Parallel()
+	for name, plant := range map[string]func(path string) error{
+		"fifo":      func(p string) error { return unix.Mkfifo(p, 0o644) },
+		"/dev/zero": func(p string) error { return os.Symlink("/dev/zero", p) },
+	} {
+		e := newEnv(t, "sleep", "1000")
+		if err := plant(filepath.Join(e.rootfs, "etc", "passwd")); err != nil {
+			t.Fatal(err)
+		}
+		e.writeConfig()
+		mustOK(t, e.rt("run", "--detach", "--bundle", e.bundle, e.id))
+		r := e.rt("exec", e.id, "sh", "-c", "echo HOME=$HOME")
+		if r.code != 0 || !strings.Contains(r.stdout, "HOME=/\n") {
+			t.Errorf("%s: exec: %s", name, r)
+		}
+		// The Go init path (a terminal is the usual reason) is covered by
+		// a run whose process has no HOME either.
+		e2 := newEnv(t, "sh", "-c", "echo HOME=$HOME")
+		if err := plant(filepath.Join(e2.rootfs, "etc", "passwd")); err != nil {
+			t.Fatal(err)
+		}
+		e2.writeConfig()
+		r = e2.rt("run", "--bundle", e2.bundle, e2.id)
+		if r.code != 0 || !strings.Contains(r.stdout, "HOME=/\n") {
+			t.Errorf("%s: run: %s", name, r)
+		}
 	}
 }
