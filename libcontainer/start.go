@@ -84,27 +84,32 @@ func (c *Container) openFifo() error {
 			}
 		}
 	}()
+	var r result
 	select {
-	case r := <-done:
-		if r.err != nil {
-			return fmt.Errorf("container %s: open exec fifo: %w", c.id, r.err)
-		}
-		if len(r.msg) == 0 {
-			return fmt.Errorf("container %s: init exited before starting the process", c.id)
-		}
-		if string(r.msg) != "0" {
-			msg := strings.TrimPrefix(strings.TrimSpace(string(r.msg)), "0")
-			os.Remove(path)
-			return &InitError{ID: c.id, Msg: msg}
-		}
+	case r = <-done:
 	case <-exited:
-		// Unblock the reader goroutine: be the writer it waits for.
+		// Unblock the reader goroutine if it still waits for a writer:
+		// be the writer it waits for. The init may also have exec'd the
+		// process, which then exited at once: then the reader has the
+		// "0" already, and that is a successful start.
 		if w, err := os.OpenFile(path, os.O_WRONLY|unix.O_NONBLOCK, 0); err == nil {
 			w.Close()
 		}
-		<-done
-		os.Remove(path)
+		r = <-done
+		if r.err == nil && len(r.msg) == 0 {
+			os.Remove(path)
+		}
+	}
+	if r.err != nil {
+		return fmt.Errorf("container %s: open exec fifo: %w", c.id, r.err)
+	}
+	if len(r.msg) == 0 {
 		return fmt.Errorf("container %s: init exited before starting the process", c.id)
+	}
+	if string(r.msg) != "0" {
+		msg := strings.TrimPrefix(strings.TrimSpace(string(r.msg)), "0")
+		os.Remove(path)
+		return &InitError{ID: c.id, Msg: msg}
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("container %s: remove exec fifo: %w", c.id, err)

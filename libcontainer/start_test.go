@@ -42,3 +42,32 @@ func TestOpenFifoInitDiesBeforeWriter(t *testing.T) {
 		t.Fatal("openFifo still blocked 5 s after the init died")
 	}
 }
+
+// An init that writes "0", execs the process and the process exits at
+// once: the exit and the fifo's "0" arrive together, and that is a
+// successful start.
+func TestOpenFifoProcessExitsAtOnce(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		dir := t.TempDir()
+		fifo := filepath.Join(dir, fifoName)
+		if err := unix.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		init := exec.Command("sh", "-c", `printf 0 > "$1"`, "sh", fifo)
+		if err := init.Start(); err != nil {
+			t.Fatal(err)
+		}
+		st, err := readProcStat(init.Process.Pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := Options{}
+		c := &Container{id: "fifo-test", dir: dir, log: opts.logger(),
+			state: &State{ID: "fifo-test", InitPid: init.Process.Pid, InitStartTime: st.StartTime}}
+		err = c.openFifo()
+		init.Wait()
+		if err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+}
