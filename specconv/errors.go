@@ -2,7 +2,8 @@ package specconv
 
 import (
 	"fmt"
-	"strconv"
+
+	"github.com/oci-run/oci-run/internal/fielderr"
 )
 
 // SpecError reports a field of the spec that ToConfig cannot convert.
@@ -20,19 +21,7 @@ type SpecError struct {
 // Error renders the problem as
 // `spec: linux.namespaces[2].type "foo": unknown namespace type`.
 func (e *SpecError) Error() string {
-	s := "spec: " + e.Field
-	if e.Value != "" {
-		s += " " + strconv.Quote(e.Value)
-	}
-	msg := e.Msg
-	if e.Err != nil {
-		if msg == "" {
-			msg = e.Err.Error()
-		} else {
-			msg += ": " + e.Err.Error()
-		}
-	}
-	return s + ": " + msg
+	return fielderr.Format("spec", e.Field, e.Value, e.Msg, e.Err)
 }
 
 // Unwrap returns the underlying cause, if any.

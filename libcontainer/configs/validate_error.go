@@ -1,6 +1,6 @@
 package configs
 
-import "strconv"
+import "github.com/oci-run/oci-run/internal/fielderr"
 
 // ValidationError reports one problem Validate found in a Config.
 //
@@ -18,19 +18,7 @@ type ValidationError struct {
 // Error renders the problem as
 // `config: mounts[3].destination "tmp": must be an absolute path`.
 func (e *ValidationError) Error() string {
-	s := "config: " + e.Field
-	if e.Value != "" {
-		s += " " + strconv.Quote(e.Value)
-	}
-	msg := e.Msg
-	if e.Err != nil {
-		if msg == "" {
-			msg = e.Err.Error()
-		} else {
-			msg += ": " + e.Err.Error()
-		}
-	}
-	return s + ": " + msg
+	return fielderr.Format("config", e.Field, e.Value, e.Msg, e.Err)
 }
 
 // Unwrap returns the underlying cause, if any.
