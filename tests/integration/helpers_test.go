@@ -1,17 +1,13 @@
 package integration
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +15,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/oci-run/oci-run/tests/internal/proccheck"
 	"github.com/oci-run/oci-run/tests/internal/testbundle"
 	"golang.org/x/sys/unix"
 )
@@ -86,15 +83,6 @@ func newEnv(t *testing.T, args ...string) *env {
 	e.track(e.id)
 	t.Cleanup(e.checkLeaks)
 	return e
-}
-
-// newID returns a unique container id.
-func newID() string {
-	var b [5]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	return "oirt-" + hex.EncodeToString(b[:])
 }
 
 // makeRootfs creates a busybox rootfs at dir.
@@ -322,15 +310,7 @@ func (e *env) checkLeaks() {
 
 	// Give the kernel a moment to finish tearing down killed processes;
 	// every condition must hold by the deadline.
-	deadline := time.Now().Add(5 * time.Second)
-	var problems []string
-	for {
-		problems = e.leaks(ids, pids)
-		if len(problems) == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	problems := proccheck.Settled(5*time.Second, func() []string { return e.leaks(ids, pids) })
 	for _, p := range problems {
 		t.Errorf("leak after delete -f: %s", p)
 	}
@@ -352,15 +332,7 @@ func (e *env) rescue(ids []string, pids []int) {
 			continue
 		}
 		dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", id))
-		for _, d := range dirs {
-			if b, err := os.ReadFile(filepath.Join(d, "cgroup.procs")); err == nil {
-				for _, f := range strings.Fields(string(b)) {
-					if pid, err := strconv.Atoi(f); err == nil {
-						unix.Kill(pid, unix.SIGKILL)
-					}
-				}
-			}
-		}
+		proccheck.KillCgroupProcs(dirs)
 		time.Sleep(200 * time.Millisecond)
 		for _, d := range dirs {
 			os.Remove(d)
@@ -370,14 +342,7 @@ func (e *env) rescue(ids []string, pids []int) {
 		var ws unix.WaitStatus
 		unix.Wait4(pid, &ws, unix.WNOHANG, nil)
 	}
-	if mi, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
-		lines := strings.Split(string(mi), "\n")
-		for i := len(lines) - 1; i >= 0; i-- {
-			if f := strings.Fields(lines[i]); len(f) > 4 && strings.HasPrefix(f[4], e.bundle) {
-				unix.Unmount(f[4], unix.MNT_DETACH)
-			}
-		}
-	}
+	proccheck.UnmountUnder(e.bundle)
 }
 
 func (e *env) leaks(ids []string, pids []int) []string {
@@ -450,68 +415,6 @@ func safeName(id string) bool {
 	return id != "" && id != "." && id != ".." && !strings.Contains(id, "/")
 }
 
-// reapOrReport returns "" if pid is gone (reaping it if it is our zombie
-// child), or a description of the live process.
-func reapOrReport(pid int) string {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	// pid (comm) S ppid ...: comm may hold spaces, so split after ')'.
-	s := string(stat)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return ""
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 2 {
-		return ""
-	}
-	ppid, _ := strconv.Atoi(f[1])
-	if f[0] == "Z" || f[0] == "X" {
-		if ppid == os.Getpid() {
-			var ws unix.WaitStatus
-			unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-		}
-		return ""
-	}
-	return fmt.Sprintf("container init pid %d still alive: %s", pid, strings.TrimSpace(s))
-}
-
-// processesMentioning lists processes (other than this one) whose cmdline or
-// environ contains any needle, or whose cwd or root is under the bundle
-// (needles[0]): a half-started init that was never moved into a cgroup.
-func processesMentioning(needles []string) []string {
-	var out []string
-	self := os.Getpid()
-	ents, _ := os.ReadDir("/proc")
-	for _, ent := range ents {
-		pid, err := strconv.Atoi(ent.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		for _, f := range []string{"cwd", "root"} {
-			l, err := os.Readlink(fmt.Sprintf("/proc/%d/%s", pid, f))
-			if err == nil && (l == needles[0] || strings.HasPrefix(l, needles[0]+"/")) {
-				out = append(out, fmt.Sprintf("process %d has its %s in the bundle: %s", pid, f, l))
-			}
-		}
-		for _, f := range []string{"cmdline", "environ"} {
-			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, f))
-			if err != nil {
-				continue
-			}
-			for _, n := range needles {
-				if bytes.Contains(b, []byte(n)) {
-					out = append(out, fmt.Sprintf("process %d %s mentions %q: %q", pid, f, n,
-						strings.ReplaceAll(string(b), "\x00", " ")))
-				}
-			}
-		}
-	}
-	return out
-}
-
 // ---- small utilities ----
 
 // nsLinks returns name -> readlink(/proc/self/ns/name) for this process.
@@ -553,12 +456,18 @@ func capMask(t *testing.T, names []string) uint64 {
 	return m
 }
 
-// procStatusField returns a field of a /proc/PID/status text.
-func procStatusField(status, name string) (string, bool) {
-	for _, line := range strings.Split(status, "\n") {
-		if v, ok := strings.CutPrefix(line, name+":"); ok {
-			return strings.TrimSpace(v), true
-		}
+func newID() string { return proccheck.NewID("oirt") }
+
+func reapOrReport(pid int) string { return proccheck.ReapOrReport(pid) }
+
+// processesMentioning describes the live processes that mention the
+// bundle (needles[0]) or the container ids.
+func processesMentioning(needles []string) []string {
+	var out []string
+	for _, pid := range proccheck.Mentioning(needles) {
+		out = append(out, proccheck.Describe(pid, "mentioning the bundle or a container id"))
 	}
-	return "", false
+	return out
 }
+
+func procStatusField(status, name string) (string, bool) { return proccheck.StatusField(status, name) }

@@ -2,9 +2,7 @@ package security
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +19,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/oci-run/oci-run/tests/internal/proccheck"
 	"github.com/oci-run/oci-run/tests/internal/testbundle"
 )
 
@@ -118,15 +116,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// newID returns a unique container id.
-func newID() string {
-	var b [5]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	return "osec-" + hex.EncodeToString(b[:])
 }
 
 func makeRootfs(t *testing.T, dir string) {
@@ -395,15 +384,7 @@ func (e *env) afterCase() {
 			t.Errorf("`delete -f` failed on a container whose state dir exists: %s", r)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	var problems []string
-	for {
-		problems = e.leaks(ids, pids)
-		if len(problems) == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	problems := proccheck.Settled(5*time.Second, func() []string { return e.leaks(ids, pids) })
 	for _, p := range problems {
 		t.Errorf("after delete -f: %s", p)
 	}
@@ -516,15 +497,7 @@ func (e *env) rescue(ids []string, pids []int) {
 		m, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", id+"*"))
 		dirs = append(dirs, m...)
 	}
-	for _, d := range dirs {
-		if b, err := os.ReadFile(filepath.Join(d, "cgroup.procs")); err == nil {
-			for _, f := range strings.Fields(string(b)) {
-				if pid, err := strconv.Atoi(f); err == nil {
-					unix.Kill(pid, unix.SIGKILL)
-				}
-			}
-		}
-	}
+	proccheck.KillCgroupProcs(dirs)
 	for _, p := range processesMentioningPids(append([]string{e.dir}, ids...)) {
 		unix.Kill(p, unix.SIGKILL)
 	}
@@ -533,90 +506,7 @@ func (e *env) rescue(ids []string, pids []int) {
 	for _, d := range dirs {
 		os.Remove(d)
 	}
-	if mi, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
-		lines := strings.Split(string(mi), "\n")
-		for i := len(lines) - 1; i >= 0; i-- {
-			if f := strings.Fields(lines[i]); len(f) > 4 && strings.HasPrefix(f[4], e.dir) {
-				unix.Unmount(f[4], unix.MNT_DETACH)
-			}
-		}
-	}
-}
-
-// reapOrReport returns "" if pid is gone (reaping our zombie), or a
-// description of the live process.
-func reapOrReport(pid int) string {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	s := string(stat)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return ""
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 2 {
-		return ""
-	}
-	if f[0] == "Z" || f[0] == "X" {
-		var ws unix.WaitStatus
-		unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-		return ""
-	}
-	return fmt.Sprintf("container init pid %d still alive: %s", pid, strings.TrimSpace(s))
-}
-
-func processesMentioning(needles []string) []string {
-	var out []string
-	for _, pid := range processesMentioningPids(needles) {
-		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		out = append(out, fmt.Sprintf("process %d left, mentioning the case (cmdline %q)", pid,
-			strings.ReplaceAll(string(cmd), "\x00", " ")))
-	}
-	return out
-}
-
-// processesMentioningPids lists processes (not this one, not zombies) whose
-// cmdline or environ contains a needle, or whose cwd or root is under
-// needles[0].
-func processesMentioningPids(needles []string) []int {
-	var out []int
-	self := os.Getpid()
-	ents, _ := os.ReadDir("/proc")
-	for _, ent := range ents {
-		pid, err := strconv.Atoi(ent.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		if st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
-			if i := bytes.LastIndexByte(st, ')'); i > 0 && i+2 < len(st) && st[i+2] == 'Z' {
-				continue
-			}
-		}
-		hit := false
-		for _, f := range []string{"cwd", "root"} {
-			l, err := os.Readlink(fmt.Sprintf("/proc/%d/%s", pid, f))
-			if err == nil && (l == needles[0] || strings.HasPrefix(l, needles[0]+"/")) {
-				hit = true
-			}
-		}
-		for _, f := range []string{"cmdline", "environ"} {
-			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, f))
-			if err != nil {
-				continue
-			}
-			for _, n := range needles {
-				if n != "" && bytes.Contains(b, []byte(n)) {
-					hit = true
-				}
-			}
-		}
-		if hit {
-			out = append(out, pid)
-		}
-	}
-	return out
+	proccheck.UnmountUnder(e.dir)
 }
 
 // ---- small helpers ----
@@ -659,16 +549,6 @@ func (e *env) withoutNamespace(typ specs.LinuxNamespaceType) {
 	e.spec.Linux.Namespaces = ns
 }
 
-// procStatusField returns a field of a /proc/PID/status text.
-func procStatusField(status, name string) (string, bool) {
-	for _, line := range strings.Split(status, "\n") {
-		if v, ok := strings.CutPrefix(line, name+":"); ok {
-			return strings.TrimSpace(v), true
-		}
-	}
-	return "", false
-}
-
 // writeJSON writes v as JSON to path.
 func writeJSON(t *testing.T, path string, v any) {
 	t.Helper()
@@ -696,3 +576,19 @@ func hostOutput(name string, args ...string) (string, error) {
 	cliPids.Delete(cmd.Process.Pid)
 	return out.String(), err
 }
+
+func newID() string { return proccheck.NewID("osec") }
+
+func reapOrReport(pid int) string { return proccheck.ReapOrReport(pid) }
+
+func processesMentioning(needles []string) []string {
+	var out []string
+	for _, pid := range proccheck.Mentioning(needles) {
+		out = append(out, proccheck.Describe(pid, "mentioning the case"))
+	}
+	return out
+}
+
+func processesMentioningPids(needles []string) []int { return proccheck.Mentioning(needles) }
+
+func procStatusField(status, name string) (string, bool) { return proccheck.StatusField(status, name) }
