@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -350,13 +349,7 @@ func (e *env) leaks(ids []string, pids []int) []string {
 
 	// State: the per-test root must hold nothing, and nothing may have been
 	// written outside it (ids like "../x").
-	if ents, err := os.ReadDir(e.root); err == nil {
-		for _, ent := range ents {
-			problems = append(problems, "state left under --root: "+filepath.Join(e.root, ent.Name()))
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		problems = append(problems, fmt.Sprintf("reading --root: %v", err))
-	}
+	problems = append(problems, proccheck.StateLeft(e.root)...)
 	for _, id := range ids {
 		if id == "" {
 			continue
@@ -400,14 +393,7 @@ func (e *env) leaks(ids []string, pids []int) []string {
 	problems = append(problems, processesMentioning(needles)...)
 
 	// Mounts under the bundle, seen from the host.
-	if mi, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
-		for _, line := range strings.Split(string(mi), "\n") {
-			if strings.Contains(line, e.bundle) {
-				problems = append(problems, "mount left: "+line)
-			}
-		}
-	}
-	return problems
+	return append(problems, proccheck.MountsMentioning(e.bundle, "mount left")...)
 }
 
 // safeName reports whether id can be a single path element.

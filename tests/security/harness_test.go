@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -405,14 +404,7 @@ func (e *env) readState(id string) (specs.State, bool) {
 }
 
 func (e *env) leaks(ids []string, pids []int) []string {
-	var problems []string
-	if ents, err := os.ReadDir(e.root); err == nil {
-		for _, ent := range ents {
-			problems = append(problems, "state left under --root: "+filepath.Join(e.root, ent.Name()))
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		problems = append(problems, fmt.Sprintf("reading --root: %v", err))
-	}
+	problems := proccheck.StateLeft(e.root)
 	for _, id := range ids {
 		// Any cgroup named after the id, or starting with it (probes).
 		matches, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", id+"*"))
@@ -429,13 +421,7 @@ func (e *env) leaks(ids []string, pids []int) []string {
 	needles := []string{e.dir}
 	needles = append(needles, ids...)
 	problems = append(problems, processesMentioning(needles)...)
-	if mi, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
-		for _, line := range strings.Split(string(mi), "\n") {
-			if strings.Contains(line, e.dir) {
-				problems = append(problems, "host mount left: "+line)
-			}
-		}
-	}
+	problems = append(problems, proccheck.MountsMentioning(e.dir, "host mount left")...)
 	problems = append(problems, e.canaryProblems()...)
 	if h, err := fileHash(runtimeBin); err != nil || h != runtimeHash {
 		problems = append(problems, fmt.Sprintf("VULNERABLE: the runtime binary %s changed: sha256 %s -> %s (%v)",

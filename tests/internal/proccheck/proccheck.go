@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -151,4 +153,37 @@ func Settled(d time.Duration, check func() []string) []string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// StateLeft reports every entry left under a runtime's --root (which a
+// test gives each case its own of).
+func StateLeft(root string) []string {
+	ents, err := os.ReadDir(root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return []string{fmt.Sprintf("reading --root: %v", err)}
+	}
+	var out []string
+	for _, ent := range ents {
+		out = append(out, "state left under --root: "+filepath.Join(root, ent.Name()))
+	}
+	return out
+}
+
+// MountsMentioning reports the host's mounts whose mountinfo line
+// contains s, as "<label>: <line>".
+func MountsMentioning(s, label string) []string {
+	mi, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return []string{fmt.Sprintf("reading mountinfo: %v", err)}
+	}
+	var out []string
+	for _, line := range strings.Split(string(mi), "\n") {
+		if strings.Contains(line, s) {
+			out = append(out, label+": "+line)
+		}
+	}
+	return out
 }
