@@ -174,25 +174,12 @@ func readBlkio(d fscommon.Dir, name string) ([]fscommon.BlkioEntry, error) {
 }
 
 func hugetlbStats(d fscommon.Dir) (map[string]fscommon.HugetlbStats, error) {
-	f, err := d.OpenDir()
-	if err != nil {
-		return nil, err
-	}
-	names, err := f.Readdirnames(-1)
-	f.Close()
+	sizes, err := d.HugePageSizes("usage_in_bytes")
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]fscommon.HugetlbStats{}
-	for _, n := range names {
-		size, ok := strings.CutPrefix(n, "hugetlb.")
-		if !ok {
-			continue
-		}
-		size, ok = strings.CutSuffix(size, ".usage_in_bytes")
-		if !ok || strings.Contains(size, ".") {
-			continue
-		}
+	for _, size := range sizes {
 		var h fscommon.HugetlbStats
 		pre := "hugetlb." + size + "."
 		if h.Usage, err = d.ReadUint(pre + "usage_in_bytes"); err != nil {

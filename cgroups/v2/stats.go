@@ -144,26 +144,14 @@ func ParseIOStat(s string) (bytes, ios []fscommon.BlkioEntry) {
 }
 
 func hugetlbStats(d fscommon.Dir) (map[string]fscommon.HugetlbStats, error) {
-	f, err := d.OpenDir()
-	if err != nil {
-		return nil, err
-	}
-	names, err := f.Readdirnames(-1)
-	f.Close()
+	sizes, err := d.HugePageSizes("current")
 	if err != nil {
 		return nil, err
 	}
 	var out map[string]fscommon.HugetlbStats
-	for _, n := range names {
-		size, ok := strings.CutPrefix(n, "hugetlb.")
-		if !ok {
-			continue
-		}
-		if size, ok = strings.CutSuffix(size, ".current"); !ok || strings.Contains(size, ".") {
-			continue
-		}
+	for _, size := range sizes {
 		var h fscommon.HugetlbStats
-		if h.Usage, err = d.ReadUint(n); err != nil {
+		if h.Usage, err = d.ReadUint("hugetlb." + size + ".current"); err != nil {
 			return nil, err
 		}
 		if ev, err := d.ReadKeyValues("hugetlb." + size + ".events"); err == nil {
