@@ -35,6 +35,9 @@ unit:
 
 integration: build
 	OCIRUN_BIN=$(CURDIR)/bin/oci-run OCIRUN_SHIM_BIN=$(CURDIR)/bin/containerd-shim-ocirun-v2 $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ ./tests/clients/ -count=1 -parallel 4 -timeout 20m
+	# Again with the Go init for every create (the C init is the default
+	# where it applies): both must pass the same suites.
+	OCIRUN_GO_INIT=1 OCIRUN_BIN=$(CURDIR)/bin/oci-run $(GO) test ./tests/integration/ ./tests/library/ ./tests/security/ -count=1 -parallel 4 -timeout 20m
 
 # Debian packages the build and the test suites use (installs what is missing).
 deps:

@@ -125,9 +125,17 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		c.dropCgroup()
 		return err
 	}
-	enc := encodeAsync(ic)
+	cInit, inC, err := c.cInitSpec(spec, ic)
+	if err != nil {
+		c.dropCgroup()
+		return err
+	}
+	var enc <-chan encoded
+	if !inC {
+		enc = encodeAsync(ic)
+	}
 	t0 := time.Now()
-	ip, err := spawnInit(c, p, spec, fifo, trees, join)
+	ip, err := spawnInit(c, p, spec, fifo, trees, inC, join)
 	if err != nil {
 		c.dropCgroup()
 		return err
@@ -140,17 +148,23 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			c.teardownLocked()
 		}
 	}()
-	config := <-enc
-	if config.err == nil && c.cgroup == nil && ic.CgroupPaths != nil {
-		// A rootless create went on without its cgroup: say so.
-		ic.CgroupPaths = nil
-		config.b, config.err = marshalFrame(ic)
-	}
-	if config.err != nil {
-		return fmt.Errorf("container %s: %w", c.id, config.err)
-	}
-	if err := ip.sendConfig(config.b); err != nil {
-		return err
+	if inC {
+		if err := nsenter.WriteFrame(ip.sock, nsenter.MsgExecSpec, cInit); err != nil {
+			return ip.died(fmt.Errorf("send init spec: %w", err))
+		}
+	} else {
+		config := <-enc
+		if config.err == nil && c.cgroup == nil && ic.CgroupPaths != nil {
+			// A rootless create went on without its cgroup: say so.
+			ic.CgroupPaths = nil
+			config.b, config.err = marshalFrame(ic)
+		}
+		if config.err != nil {
+			return fmt.Errorf("container %s: %w", c.id, config.err)
+		}
+		if err := ip.sendConfig(config.b); err != nil {
+			return err
+		}
 	}
 	if !joined {
 		if err := join(ip.pid); err != nil {

@@ -99,7 +99,7 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 				Path: "/proc/" + strconv.Itoa(c.state.InitPid) + "/ns/" + t.ProcName()})
 		}
 	}
-	cx, inC, err := c.cExecSpec(spec)
+	cx, _, inC, err := c.cExecSpec(spec)
 	if err != nil {
 		return nil, err
 	}

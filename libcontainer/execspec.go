@@ -13,13 +13,16 @@ import (
 // seccomp filter, the umask), the C side only makes system calls. ok is
 // false for what only the Go exec init does: a terminal, or an AppArmor
 // profile or SELinux label to apply.
-func (c *Container) cExecSpec(spec *configs.Process) (x *nsenter.ExecSpec, ok bool, err error) {
+//
+// The seccomp warnings (unknown syscalls the profile names) are returned for
+// the caller to log.
+func (c *Container) cExecSpec(spec *configs.Process) (x *nsenter.ExecSpec, warnings []string, ok bool, err error) {
 	if spec.Terminal || spec.AppArmorProfile != "" || spec.SelinuxLabel != "" {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	caps, err := parseCaps(spec.Capabilities)
 	if err != nil {
-		return nil, false, fmt.Errorf("container %s: exec: %w", c.id, err)
+		return nil, nil, false, fmt.Errorf("container %s: exec: %w", c.id, err)
 	}
 	x = &nsenter.ExecSpec{
 		Args:        spec.Args,
@@ -51,13 +54,13 @@ func (c *Container) cExecSpec(spec *configs.Process) (x *nsenter.ExecSpec, ok bo
 		v := int32(*adj)
 		x.OOMScoreAdj = &v
 	}
-	filter, _, err := compileSeccomp(c.config.Seccomp)
+	filter, warnings, err := compileSeccomp(c.config.Seccomp)
 	if err != nil {
-		return nil, false, fmt.Errorf("container %s: exec: %w", c.id, err)
+		return nil, nil, false, fmt.Errorf("container %s: exec: %w", c.id, err)
 	}
 	if filter != nil {
 		prog, flags := filter.Program()
 		x.Seccomp, x.SeccompFlags = prog, uint32(flags)
 	}
-	return x, true, nil
+	return x, warnings, true, nil
 }

@@ -35,7 +35,10 @@ type initProcess struct {
 // spawnInit re-execs the runtime binary (from a sealed handle) as the
 // container init, runs the C stage's part of the sync protocol and returns
 // once the init's pid is known.
-func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree, early func(pid int) error) (*initProcess, error) {
+//
+// inC selects the C init: the C stage reads a MsgExecSpec frame with an
+// init plan (cInitSpec) instead of starting the Go init.
+func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree, inC bool, early func(pid int) error) (*initProcess, error) {
 	cfg := c.config
 	// Keep in step with sendConfig, which tells the init these fd numbers.
 	var tail []*os.File
@@ -49,6 +52,7 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, t
 		tail = append(tail, t.file)
 	}
 	boot, fast := bootstrapFor(cfg)
+	boot.Exec = inC
 	attr := &syscall.SysProcAttr{}
 	if fast {
 		attr.Cloneflags = cfg.Namespaces.CloneFlags() &^ unix.CLONE_NEWCGROUP

@@ -93,6 +93,8 @@ struct exec_spec {
 	uint32_t filter_len;
 	bool have_oom;
 	int32_t oom;
+	/* The frame carries an init plan (initfinish.c). */
+	bool init;
 };
 
 static int g_syncfd = -1;
@@ -264,6 +266,10 @@ static void parse_spec(const uint8_t *buf, uint32_t len, struct exec_spec *x)
 					x->oom = (int32_t)ocirun_get_le32(val);
 					break;
 				default:
+					if (type >= 32 && type < 64) {
+						x->init = true; /* initfinish.c reads it */
+						break;
+					}
 					fail("exec spec: unknown attribute %u", type);
 				}
 			}
@@ -567,6 +573,8 @@ void ocirun_exec_finish(int syncfd)
 	memset(&x, 0, sizeof(x));
 	buf = read_spec(&len);
 	parse_spec(buf, len, &x);
+	if (x.init)
+		ocirun_init_prepare(syncfd, buf, len);
 	free(buf);
 
 	if (x.have_oom)
@@ -587,6 +595,27 @@ void ocirun_exec_finish(int syncfd)
 		load_seccomp(&x);
 	}
 	umask((mode_t)x.umask);
+	if (x.init) {
+		int fifo = ocirun_init_await_start();
+
+		/* `start` reads "0" then EOF once execve has succeeded (the
+		 * write end is close-on-exec); after a failed execve, a newline
+		 * and the error. */
+		if (fifo >= 0 && write(fifo, "0", 1) != 1)
+			fail_errno("write exec fifo");
+		execve(path, x.argv, x.envp);
+		if (fifo >= 0) {
+			char msg[PATH_MAX + 128];
+			int errnum = errno;
+			int n = snprintf(msg, sizeof(msg), "\nexec %s: %s", path, strerror(errnum));
+
+			if (write(fifo, msg, (size_t)n) < 0) {
+				/* start reports the missing exec anyway */
+			}
+			errno = errnum;
+		}
+		fail_errno("exec %s", path);
+	}
 	execve(path, x.argv, x.envp);
 	fail_errno("exec %s", path);
 }

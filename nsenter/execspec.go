@@ -50,6 +50,10 @@ type ExecSpec struct {
 	SeccompFlags uint32
 	// OOMScoreAdj, if set, is written to /proc/self/oom_score_adj.
 	OOMScoreAdj *int32
+	// Init, if set, makes the C stage a container init: it sets up the
+	// root filesystem by the plan, reports ready and waits to be started
+	// before it execs the process.
+	Init *InitPlan
 }
 
 // Encode checks s and returns the MsgExecSpec payload.
@@ -124,6 +128,12 @@ func (s *ExecSpec) Encode() ([]byte, error) {
 	if s.OOMScoreAdj != nil {
 		attr(execOOM, 4)
 		buf = le.AppendUint32(buf, uint32(*s.OOMScoreAdj))
+	}
+	if s.Init != nil {
+		var err error
+		if buf, err = s.Init.encodeInit(buf); err != nil {
+			return nil, err
+		}
 	}
 	if len(buf) > MaxExecSpec {
 		return nil, fmt.Errorf("nsenter: exec spec of %d bytes exceeds %d", len(buf), MaxExecSpec)

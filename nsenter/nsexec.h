@@ -94,6 +94,15 @@ void ocirun_fail(int syncfd, int errnum, const char *prefix, const char *fmt, ..
  * the process. Never returns. */
 void ocirun_exec_finish(int syncfd) __attribute__((noreturn));
 
+/* The C container init (initfinish.c). ocirun_init_prepare carries out
+ * the init plan in buf (the whole MsgExecSpec payload): root filesystem,
+ * pivot_root, hostname, sysctls, masks, keyring. ocirun_init_await_start
+ * reports ready and blocks until the container is started; it returns the
+ * exec fifo's write end, or -1 when started by frame. Both fail by
+ * reporting to the parent and exiting. */
+void ocirun_init_prepare(int syncfd, const uint8_t *buf, uint32_t len);
+int ocirun_init_await_start(void);
+
 static inline uint32_t ocirun_get_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |

@@ -26,6 +26,7 @@ const defaultTimeout = 15 * time.Second
 var applets = []string{
 	"sh", "true", "false", "cat", "echo", "sleep", "ls", "id", "ps", "hostname",
 	"grep", "mount", "touch", "stat", "readlink", "kill", "wc", "head", "pwd",
+	"cut", "sed", "sort",
 }
 
 // env is one test's sandbox: a temp dir holding the runtime's --root, a
@@ -38,6 +39,8 @@ type env struct {
 	rootfs string
 	id     string // the main container id
 	spec   *specs.Spec
+	// extraEnv is added to the environment of every runtime call.
+	extraEnv []string
 
 	mu  sync.Mutex
 	ids []string // every id to force-delete and check on cleanup
@@ -182,6 +185,9 @@ func (e *env) runIn(dir string, d time.Duration, args ...string) result {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, runtimeBin, args...)
 	cmd.Dir = dir
+	if len(e.extraEnv) > 0 {
+		cmd.Env = append(os.Environ(), e.extraEnv...)
+	}
 	cmd.Stdout = outF
 	cmd.Stderr = errF
 	err = cmd.Run()
