@@ -124,8 +124,12 @@ func planSupported(cfg *configs.Config) bool {
 	if ns, ok := cfg.Namespaces.Get(configs.NEWNS); !ok || ns.Path != "" {
 		return false
 	}
-	if cfg.Namespaces.Contains(configs.NEWUSER) || cfg.NoPivotRoot || cfg.MountLabel != "" ||
-		cfg.RootPropagation&unix.MS_SHARED != 0 || !filepath.IsAbs(cfg.Rootfs) {
+	if cfg.Namespaces.Contains(configs.NEWUSER) || cfg.NoPivotRoot || cfg.MountLabel != "" || !filepath.IsAbs(cfg.Rootfs) {
+		return false
+	}
+	// The C init skips prepareRoot's look for a shared parent of the
+	// rootfs: after a recursive slave or private "/" there is none.
+	if p := cfg.RootPropagation; p != 0 && (p&unix.MS_REC == 0 || p&unix.MS_SHARED != 0) {
 		return false
 	}
 	if len(cfg.Hooks[configs.CreateContainer]) > 0 || len(cfg.Hooks[configs.StartContainer]) > 0 {
