@@ -1,6 +1,7 @@
 package libcontainer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -176,10 +177,44 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	}
 	c.log.Debug("cgroup set up", "id", c.id, "took", time.Since(t0))
 	t0 = time.Now()
+	// Everything state.json records is known now: encode it while the
+	// init sets up (the first encoding of the configuration's types costs
+	// about a millisecond).
+	st := c.initialState(ip)
+	stateBytes := make(chan encoded, 1)
+	go func() {
+		b, err := json.Marshal(st)
+		stateBytes <- encoded{b, err}
+	}()
 	if err := ip.serve(c); err != nil {
+		<-stateBytes
 		return err
 	}
 	c.log.Debug("init ready", "id", c.id, "took", time.Since(t0))
+	if p.PidFile != "" {
+		if err := writePidFile(p.PidFile, ip.pid); err != nil {
+			<-stateBytes
+			return err
+		}
+	}
+	encState := <-stateBytes
+	err = encState.err
+	if err == nil {
+		err = writeStateBytes(c.dir, encState.b)
+	}
+	if err != nil {
+		if p.PidFile != "" {
+			os.Remove(p.PidFile)
+		}
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	c.state = st
+	return nil
+}
+
+// initialState is the State of a container whose init was just created.
+func (c *Container) initialState(ip *initProcess) *State {
+	cfg := c.config
 	st := &State{
 		ID:             c.id,
 		InitPid:        ip.pid,
@@ -194,19 +229,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	if c.cgroup != nil {
 		st.CgroupPaths = c.cgroup.Paths()
 	}
-	if p.PidFile != "" {
-		if err := writePidFile(p.PidFile, ip.pid); err != nil {
-			return err
-		}
-	}
-	if err := writeState(c.dir, st); err != nil {
-		if p.PidFile != "" {
-			os.Remove(p.PidFile)
-		}
-		return fmt.Errorf("container %s: %w", c.id, err)
-	}
-	c.state = st
-	return nil
+	return st
 }
 
 // makeFifo creates <dir>/exec.fifo and returns an O_PATH handle on it for

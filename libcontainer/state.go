@@ -60,6 +60,12 @@ func writeState(dir string, s *State) error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
+	return writeStateBytes(dir, b)
+}
+
+// writeStateBytes atomically replaces <dir>/state.json with b, an encoded
+// State.
+func writeStateBytes(dir string, b []byte) error {
 	tmp, err := os.CreateTemp(dir, ".state-*")
 	if err != nil {
 		return fmt.Errorf("write state: %w", err)
