@@ -78,7 +78,10 @@ func Plan(cfg *configs.Config, opts PlanOptions) (plan *nsenter.InitPlan, ok boo
 				}
 				layout = l
 			}
-			ops, ok := planCgroup(m, dest, layout, p.CgroupNS, opts.CgroupPaths)
+			// In a cgroup namespace, new or joined, cgroup filesystems
+			// are mounted; without one the container's directories
+			// are bound (as mountCgroup does).
+			ops, ok := planCgroup(m, dest, layout, cfg.Namespaces.Contains(configs.NEWCGROUP), opts.CgroupPaths)
 			if !ok {
 				return nil, false
 			}
