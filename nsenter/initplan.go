@@ -153,6 +153,17 @@ func (p *InitPlan) encodeInit(buf []byte) ([]byte, error) {
 	emit(initRootfs)
 	u32(p.RootPropagation)
 	emit(initRootProp)
+	// The tail MountFS and MountBind share: recursive attributes, then
+	// the propagation changes.
+	recAndPropagation := func(m *MountOp) {
+		u32(b2u(m.HasRec))
+		u64(m.RecSet)
+		u64(m.RecClr)
+		u32(uint32(len(m.Propagation)))
+		for _, f := range m.Propagation {
+			u32(f)
+		}
+	}
 	for i := range p.Mounts {
 		m := &p.Mounts[i]
 		switch m.Kind {
@@ -163,13 +174,7 @@ func (p *InitPlan) encodeInit(buf []byte) ([]byte, error) {
 			str("mount data", m.Data)
 			u32(m.Flags)
 			u32(b2u(m.RealDir))
-			u32(b2u(m.HasRec))
-			u64(m.RecSet)
-			u64(m.RecClr)
-			u32(uint32(len(m.Propagation)))
-			for _, f := range m.Propagation {
-				u32(f)
-			}
+			recAndPropagation(m)
 			emit(initMountFS)
 		case MountBind:
 			str("mount source", m.Source)
@@ -177,13 +182,7 @@ func (p *InitPlan) encodeInit(buf []byte) ([]byte, error) {
 			u64(m.AttrSet)
 			u64(m.AttrClr)
 			u32(b2u(m.Recursive))
-			u32(b2u(m.HasRec))
-			u64(m.RecSet)
-			u64(m.RecClr)
-			u32(uint32(len(m.Propagation)))
-			for _, f := range m.Propagation {
-				u32(f)
-			}
+			recAndPropagation(m)
 			emit(initBind)
 		case MountSymlinks:
 			str("symlink directory", m.Dest)
