@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/oci-run/oci-run/specconv/internal/specjson"
 )
 
 // ConfigFile is the name of the spec file inside a bundle.
@@ -48,6 +50,10 @@ func LoadSpec(bundleDir string) (*specs.Spec, error) {
 // point at the line and column of the problem.
 func parseSpec(path string, data []byte) (*specs.Spec, error) {
 	var spec specs.Spec
+	if specjson.Decode(data, &spec) {
+		return &spec, nil
+	}
+	spec = specs.Spec{}
 	err := json.Unmarshal(data, &spec)
 	if err == nil {
 		return &spec, nil
