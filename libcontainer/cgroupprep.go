@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/oci-run/oci-run/cgroups"
+	"github.com/oci-run/oci-run/internal/phase"
 )
 
 // cgroupPrep creates a new container's cgroup in the background while the
@@ -27,7 +28,11 @@ func startCgroupPrep(m cgroups.Manager) *cgroupPrep {
 		return nil
 	}
 	p := &cgroupPrep{done: make(chan error, 1)}
-	go func() { p.done <- pc.Precreate() }()
+	go func() {
+		err := pc.Precreate()
+		phase.Mark("cgroup precreated")
+		p.done <- err
+	}()
 	return p
 }
 

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/cgroups"
+	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer/configs"
 	"github.com/oci-run/oci-run/libcontainer/lsm"
 )
@@ -103,6 +104,7 @@ func Load(root, id string, opts Options) (*Container, error) {
 	default:
 		return nil, fmt.Errorf("container %s: %w", id, err)
 	}
+	phase.Mark("loaded")
 	return c, nil
 }
 

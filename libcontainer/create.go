@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/oci-run/oci-run/cgroups"
+	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer/configs"
 	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
@@ -80,6 +81,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	if p == nil {
 		p = &Process{}
 	}
+	phase.Mark("create")
 	c.lsmHost = lsm.Probe()
 	if err := checkLSM(c.id, cfg, spec, c.lsmHost); err != nil {
 		return err
@@ -110,6 +112,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			return fmt.Errorf("container %s: %w", c.id, err)
 		}
 		c.cgroupPrep = startCgroupPrep(m)
+		phase.Mark("cgroup paths recorded")
 	}
 	// Join the cgroup as early as the init's pid is known: right after the
 	// start when the child is the init itself (while it execs and its
@@ -135,12 +138,14 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	if !inC {
 		enc = encodeAsync(ic)
 	}
+	phase.Mark("init spec built")
 	t0 := time.Now()
 	ip, err := spawnInit(c, p, spec, fifo, trees, inC, join)
 	if err != nil {
 		c.dropCgroup()
 		return err
 	}
+	phase.Mark("init spawned")
 	c.log.Debug("init spawned", "id", c.id, "pid", ip.pid, "took", time.Since(t0))
 	t0 = time.Now()
 	c.init = ip
@@ -175,6 +180,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	if err := nsenter.WriteFrame(ip.sock, msgCgroupDone, nil); err != nil {
 		return ip.died(fmt.Errorf("send cgroup done: %w", err))
 	}
+	phase.Mark("cgroup joined")
 	c.log.Debug("cgroup set up", "id", c.id, "took", time.Since(t0))
 	t0 = time.Now()
 	// Everything state.json records is known now: encode it while the
@@ -190,6 +196,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		<-stateBytes
 		return err
 	}
+	phase.Mark("init ready")
 	c.log.Debug("init ready", "id", c.id, "took", time.Since(t0))
 	if p.PidFile != "" {
 		if err := writePidFile(p.PidFile, ip.pid); err != nil {
@@ -209,6 +216,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		return fmt.Errorf("container %s: %w", c.id, err)
 	}
 	c.state = st
+	phase.Mark("state written")
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer/configs"
 	"github.com/oci-run/oci-run/nsenter"
 )
@@ -97,6 +98,7 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 		return nil, fmt.Errorf("container %s: %w", c.id, err)
 	}
 	defer exe.Close()
+	phase.Mark("exe sealed")
 	// Keep the exe handle above every fd the child gets, so the dup2s that
 	// place ExtraFiles can never land on it before execve resolves it.
 	hi, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 100+len(p.ExtraFiles)+len(tail))
@@ -135,6 +137,7 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 		return nil, fmt.Errorf("container %s: start init: %w", c.id, err)
 	}
 	childSock.Close()
+	phase.Mark("init exec'd")
 	ip := &initProcess{id: c.id, child: child, sock: parentSock, pidfd: -1, created: time.Now().UTC()}
 	if err := nsenter.WriteFrame(ip.sock, nsenter.MsgBootstrap, bootBytes); err != nil {
 		ip.kill()
@@ -146,6 +149,7 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 			return nil, err
 		}
 	}
+	phase.Mark("bootstrap sent")
 	if err := ip.bootstrap(c.config); err != nil {
 		ip.kill()
 		return nil, err

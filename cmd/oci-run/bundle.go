@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer"
 	"github.com/oci-run/oci-run/libcontainer/configs"
 	"github.com/oci-run/oci-run/specconv"
@@ -56,6 +57,7 @@ func (o *createOpts) loadConfig(g *global, id string) (*configs.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	phase.Mark("spec decoded")
 	cfg, err := specconv.ToConfig(spec, specconv.Options{
 		ID:           id,
 		BundleDir:    abs,
@@ -67,6 +69,7 @@ func (o *createOpts) loadConfig(g *global, id string) (*configs.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	phase.Mark("config converted")
 	g.log.Debug("config loaded", "id", id, "since start", time.Since(startTime))
 	if o.pidFile != "" {
 		if o.pidFile, err = filepath.Abs(o.pidFile); err != nil {

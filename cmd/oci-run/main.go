@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer"
 )
 
@@ -32,7 +33,11 @@ func main() {
 		libcontainer.Init() // never returns
 	}
 	startTime = time.Now()
-	os.Exit(run(os.Args[1:]))
+	phase.Mark("main")
+	code := run(os.Args[1:])
+	phase.Mark("exit")
+	phase.Flush()
+	os.Exit(code)
 }
 
 // exitError carries a specific exit code (e.g. the container's status).

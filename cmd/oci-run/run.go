@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer"
 )
 
@@ -64,6 +65,7 @@ func cmdRun(g *global, args []string) error {
 	if err := c.Run(p); err != nil {
 		return err
 	}
+	phase.Mark("started")
 	g.log.Debug("container running", "id", id, "took", time.Since(t0))
 	if detach {
 		return nil
@@ -85,6 +87,7 @@ func cmdRun(g *global, args []string) error {
 		}
 		return ws
 	})
+	phase.Mark("container exited")
 	g.log.Debug("container exited", "id", id, "after", time.Since(t0))
 	if !keep {
 		t1 := time.Now()

@@ -1,0 +1,53 @@
+package phase
+
+import (
+	"os"
+	"strconv"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMarkAndFlush(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "marks")
+	old := file
+	file = out
+	t.Cleanup(func() { file = old })
+	if !Enabled() {
+		t.Fatal("Enabled() = false with a file set")
+	}
+	Mark("one")
+	Mark("two")
+	Flush()
+	Flush() // nothing left: no second copy
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2: %q", len(lines), b)
+	}
+	var prev int64
+	for i, want := range []string{"one", "two"} {
+		f := strings.Fields(lines[i])
+		if len(f) != 3 || f[2] != want || f[1] != strconv.Itoa(os.Getpid()) {
+			t.Fatalf("line %d = %q, want <ns> %d %s", i, lines[i], os.Getpid(), want)
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || ns < prev {
+			t.Fatalf("line %d: stamp %q not a monotonic nanosecond count after %d", i, f[0], prev)
+		}
+		prev = ns
+	}
+}
+
+func TestOffRecordsNothing(t *testing.T) {
+	old := file
+	file = ""
+	t.Cleanup(func() { file = old })
+	Mark("x")
+	if len(marks) != 0 || Enabled() {
+		t.Fatalf("off, but marks = %v", marks)
+	}
+}
