@@ -22,7 +22,7 @@
 // key that matches a field only case-insensitively, invalid UTF-8 in a
 // string (which encoding/json replaces), numbers that are not integers of
 // the field's size, a top level other than one object, unknown values
-// nested deeper than maxSkipDepth, and the fields whose types it does not
+// nested deeper than jsonscan.MaxSkipDepth, and the fields whose types it does not
 // decode (listed at the top of decode_gen.go: windows.credentialSpec). The
 // caller then decodes with encoding/json from scratch, which also gives the
 // reference errors.
@@ -33,7 +33,11 @@
 //go:generate go run ./gen
 package specjson
 
-import "github.com/opencontainers/runtime-spec/specs-go"
+import (
+	"github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/oci-run/oci-run/internal/jsonscan"
+)
 
 // Decode decodes the config.json document data into *s, which must be the
 // zero Spec. It returns true only when it decoded the whole document and
@@ -43,10 +47,9 @@ import "github.com/opencontainers/runtime-spec/specs-go"
 // document must be a single object, with nothing but whitespace around
 // it. Decode does not retain data, and does not panic on any input.
 func Decode(data []byte, s *specs.Spec) bool {
-	d := decoder{data: data}
-	if d.peek() != '{' || !decSpec(&d, s) {
+	d := jsonscan.New(data)
+	if d.Peek() != '{' || !decSpec(d, s) {
 		return false
 	}
-	d.peek()
-	return d.pos == len(d.data)
+	return d.End()
 }

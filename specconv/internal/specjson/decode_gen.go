@@ -10,6 +10,7 @@ package specjson
 import (
 	"io/fs"
 
+	"github.com/oci-run/oci-run/internal/jsonscan"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -17,16 +18,16 @@ import (
 var namesSpec = []string{"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks", "annotations", "linux", "solaris", "windows", "vm", "zos", "freebsd"}
 
 // decSpec decodes a specs.Spec: null leaves it as it is.
-func decSpec(d *decoder, v *specs.Spec) bool {
-	if d.null() {
+func decSpec(d *jsonscan.Decoder, v *specs.Spec) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -35,7 +36,7 @@ func decSpec(d *decoder, v *specs.Spec) bool {
 		}
 		switch string(k) {
 		case "ociVersion":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Version) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Version) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -50,12 +51,12 @@ func decSpec(d *decoder, v *specs.Spec) bool {
 			}
 			seen[0] |= 0x4
 		case "hostname":
-			if seen[0]&0x8 != 0 || !decodeString(d, &v.Hostname) {
+			if seen[0]&0x8 != 0 || !jsonscan.String(d, &v.Hostname) {
 				return false
 			}
 			seen[0] |= 0x8
 		case "domainname":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.Domainname) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.Domainname) {
 				return false
 			}
 			seen[0] |= 0x10
@@ -105,7 +106,7 @@ func decSpec(d *decoder, v *specs.Spec) bool {
 			}
 			seen[0] |= 0x2000
 		default:
-			if !d.unknown(k, namesSpec) {
+			if !d.Unknown(k, namesSpec) {
 				return false
 			}
 		}
@@ -113,8 +114,8 @@ func decSpec(d *decoder, v *specs.Spec) bool {
 }
 
 // decPtrProcess decodes a *specs.Process: null sets nil, anything else a new value.
-func decPtrProcess(d *decoder, p **specs.Process) bool {
-	if d.null() {
+func decPtrProcess(d *jsonscan.Decoder, p **specs.Process) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -124,8 +125,8 @@ func decPtrProcess(d *decoder, p **specs.Process) bool {
 }
 
 // decPtrRoot decodes a *specs.Root: null sets nil, anything else a new value.
-func decPtrRoot(d *decoder, p **specs.Root) bool {
-	if d.null() {
+func decPtrRoot(d *jsonscan.Decoder, p **specs.Root) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -135,17 +136,17 @@ func decPtrRoot(d *decoder, p **specs.Root) bool {
 }
 
 // decSliceMount decodes a []specs.Mount: null sets nil, [] an empty slice.
-func decSliceMount(d *decoder, p *[]specs.Mount) bool {
-	if d.null() {
+func decSliceMount(d *jsonscan.Decoder, p *[]specs.Mount) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.Mount, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -161,8 +162,8 @@ func decSliceMount(d *decoder, p *[]specs.Mount) bool {
 }
 
 // decPtrHooks decodes a *specs.Hooks: null sets nil, anything else a new value.
-func decPtrHooks(d *decoder, p **specs.Hooks) bool {
-	if d.null() {
+func decPtrHooks(d *jsonscan.Decoder, p **specs.Hooks) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -174,17 +175,17 @@ func decPtrHooks(d *decoder, p **specs.Hooks) bool {
 // decMapString decodes a map[string]string: null sets nil, {} an empty map.
 // Each value is decoded from the zero value and the last of repeated
 // keys wins, as with encoding/json.
-func decMapString(d *decoder, p *map[string]string) bool {
-	if d.null() {
+func decMapString(d *jsonscan.Decoder, p *map[string]string) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	m := make(map[string]string)
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -194,7 +195,7 @@ func decMapString(d *decoder, p *map[string]string) bool {
 		}
 		key := string(k)
 		var e string
-		if !decodeString(d, &e) {
+		if !jsonscan.String(d, &e) {
 			return false
 		}
 		m[key] = e
@@ -202,8 +203,8 @@ func decMapString(d *decoder, p *map[string]string) bool {
 }
 
 // decPtrLinux decodes a *specs.Linux: null sets nil, anything else a new value.
-func decPtrLinux(d *decoder, p **specs.Linux) bool {
-	if d.null() {
+func decPtrLinux(d *jsonscan.Decoder, p **specs.Linux) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -213,8 +214,8 @@ func decPtrLinux(d *decoder, p **specs.Linux) bool {
 }
 
 // decPtrSolaris decodes a *specs.Solaris: null sets nil, anything else a new value.
-func decPtrSolaris(d *decoder, p **specs.Solaris) bool {
-	if d.null() {
+func decPtrSolaris(d *jsonscan.Decoder, p **specs.Solaris) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -224,8 +225,8 @@ func decPtrSolaris(d *decoder, p **specs.Solaris) bool {
 }
 
 // decPtrWindows decodes a *specs.Windows: null sets nil, anything else a new value.
-func decPtrWindows(d *decoder, p **specs.Windows) bool {
-	if d.null() {
+func decPtrWindows(d *jsonscan.Decoder, p **specs.Windows) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -235,8 +236,8 @@ func decPtrWindows(d *decoder, p **specs.Windows) bool {
 }
 
 // decPtrVM decodes a *specs.VM: null sets nil, anything else a new value.
-func decPtrVM(d *decoder, p **specs.VM) bool {
-	if d.null() {
+func decPtrVM(d *jsonscan.Decoder, p **specs.VM) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -246,8 +247,8 @@ func decPtrVM(d *decoder, p **specs.VM) bool {
 }
 
 // decPtrZOS decodes a *specs.ZOS: null sets nil, anything else a new value.
-func decPtrZOS(d *decoder, p **specs.ZOS) bool {
-	if d.null() {
+func decPtrZOS(d *jsonscan.Decoder, p **specs.ZOS) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -257,8 +258,8 @@ func decPtrZOS(d *decoder, p **specs.ZOS) bool {
 }
 
 // decPtrFreeBSD decodes a *specs.FreeBSD: null sets nil, anything else a new value.
-func decPtrFreeBSD(d *decoder, p **specs.FreeBSD) bool {
-	if d.null() {
+func decPtrFreeBSD(d *jsonscan.Decoder, p **specs.FreeBSD) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -271,16 +272,16 @@ func decPtrFreeBSD(d *decoder, p **specs.FreeBSD) bool {
 var namesProcess = []string{"terminal", "consoleSize", "user", "args", "commandLine", "env", "cwd", "capabilities", "rlimits", "noNewPrivileges", "apparmorProfile", "oomScoreAdj", "scheduler", "selinuxLabel", "ioPriority", "execCPUAffinity"}
 
 // decProcess decodes a specs.Process: null leaves it as it is.
-func decProcess(d *decoder, v *specs.Process) bool {
-	if d.null() {
+func decProcess(d *jsonscan.Decoder, v *specs.Process) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -289,7 +290,7 @@ func decProcess(d *decoder, v *specs.Process) bool {
 		}
 		switch string(k) {
 		case "terminal":
-			if seen[0]&0x1 != 0 || !decodeBool(d, &v.Terminal) {
+			if seen[0]&0x1 != 0 || !jsonscan.Bool(d, &v.Terminal) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -309,7 +310,7 @@ func decProcess(d *decoder, v *specs.Process) bool {
 			}
 			seen[0] |= 0x8
 		case "commandLine":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.CommandLine) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.CommandLine) {
 				return false
 			}
 			seen[0] |= 0x10
@@ -319,7 +320,7 @@ func decProcess(d *decoder, v *specs.Process) bool {
 			}
 			seen[0] |= 0x20
 		case "cwd":
-			if seen[0]&0x40 != 0 || !decodeString(d, &v.Cwd) {
+			if seen[0]&0x40 != 0 || !jsonscan.String(d, &v.Cwd) {
 				return false
 			}
 			seen[0] |= 0x40
@@ -334,12 +335,12 @@ func decProcess(d *decoder, v *specs.Process) bool {
 			}
 			seen[0] |= 0x100
 		case "noNewPrivileges":
-			if seen[0]&0x200 != 0 || !decodeBool(d, &v.NoNewPrivileges) {
+			if seen[0]&0x200 != 0 || !jsonscan.Bool(d, &v.NoNewPrivileges) {
 				return false
 			}
 			seen[0] |= 0x200
 		case "apparmorProfile":
-			if seen[0]&0x400 != 0 || !decodeString(d, &v.ApparmorProfile) {
+			if seen[0]&0x400 != 0 || !jsonscan.String(d, &v.ApparmorProfile) {
 				return false
 			}
 			seen[0] |= 0x400
@@ -354,7 +355,7 @@ func decProcess(d *decoder, v *specs.Process) bool {
 			}
 			seen[0] |= 0x1000
 		case "selinuxLabel":
-			if seen[0]&0x2000 != 0 || !decodeString(d, &v.SelinuxLabel) {
+			if seen[0]&0x2000 != 0 || !jsonscan.String(d, &v.SelinuxLabel) {
 				return false
 			}
 			seen[0] |= 0x2000
@@ -369,7 +370,7 @@ func decProcess(d *decoder, v *specs.Process) bool {
 			}
 			seen[0] |= 0x8000
 		default:
-			if !d.unknown(k, namesProcess) {
+			if !d.Unknown(k, namesProcess) {
 				return false
 			}
 		}
@@ -380,16 +381,16 @@ func decProcess(d *decoder, v *specs.Process) bool {
 var namesRoot = []string{"path", "readonly"}
 
 // decRoot decodes a specs.Root: null leaves it as it is.
-func decRoot(d *decoder, v *specs.Root) bool {
-	if d.null() {
+func decRoot(d *jsonscan.Decoder, v *specs.Root) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -398,17 +399,17 @@ func decRoot(d *decoder, v *specs.Root) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "readonly":
-			if seen[0]&0x2 != 0 || !decodeBool(d, &v.Readonly) {
+			if seen[0]&0x2 != 0 || !jsonscan.Bool(d, &v.Readonly) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesRoot) {
+			if !d.Unknown(k, namesRoot) {
 				return false
 			}
 		}
@@ -419,16 +420,16 @@ func decRoot(d *decoder, v *specs.Root) bool {
 var namesMount = []string{"destination", "type", "source", "options", "uidMappings", "gidMappings"}
 
 // decMount decodes a specs.Mount: null leaves it as it is.
-func decMount(d *decoder, v *specs.Mount) bool {
-	if d.null() {
+func decMount(d *jsonscan.Decoder, v *specs.Mount) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -437,17 +438,17 @@ func decMount(d *decoder, v *specs.Mount) bool {
 		}
 		switch string(k) {
 		case "destination":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Destination) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Destination) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "type":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Type) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Type) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "source":
-			if seen[0]&0x4 != 0 || !decodeString(d, &v.Source) {
+			if seen[0]&0x4 != 0 || !jsonscan.String(d, &v.Source) {
 				return false
 			}
 			seen[0] |= 0x4
@@ -467,7 +468,7 @@ func decMount(d *decoder, v *specs.Mount) bool {
 			}
 			seen[0] |= 0x20
 		default:
-			if !d.unknown(k, namesMount) {
+			if !d.Unknown(k, namesMount) {
 				return false
 			}
 		}
@@ -478,16 +479,16 @@ func decMount(d *decoder, v *specs.Mount) bool {
 var namesHooks = []string{"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"}
 
 // decHooks decodes a specs.Hooks: null leaves it as it is.
-func decHooks(d *decoder, v *specs.Hooks) bool {
-	if d.null() {
+func decHooks(d *jsonscan.Decoder, v *specs.Hooks) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -526,7 +527,7 @@ func decHooks(d *decoder, v *specs.Hooks) bool {
 			}
 			seen[0] |= 0x20
 		default:
-			if !d.unknown(k, namesHooks) {
+			if !d.Unknown(k, namesHooks) {
 				return false
 			}
 		}
@@ -537,16 +538,16 @@ func decHooks(d *decoder, v *specs.Hooks) bool {
 var namesLinux = []string{"uidMappings", "gidMappings", "sysctl", "resources", "cgroupsPath", "namespaces", "devices", "netDevices", "seccomp", "rootfsPropagation", "maskedPaths", "readonlyPaths", "mountLabel", "intelRdt", "memoryPolicy", "personality", "timeOffsets"}
 
 // decLinux decodes a specs.Linux: null leaves it as it is.
-func decLinux(d *decoder, v *specs.Linux) bool {
-	if d.null() {
+func decLinux(d *jsonscan.Decoder, v *specs.Linux) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -575,7 +576,7 @@ func decLinux(d *decoder, v *specs.Linux) bool {
 			}
 			seen[0] |= 0x8
 		case "cgroupsPath":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.CgroupsPath) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.CgroupsPath) {
 				return false
 			}
 			seen[0] |= 0x10
@@ -600,7 +601,7 @@ func decLinux(d *decoder, v *specs.Linux) bool {
 			}
 			seen[0] |= 0x100
 		case "rootfsPropagation":
-			if seen[0]&0x200 != 0 || !decodeString(d, &v.RootfsPropagation) {
+			if seen[0]&0x200 != 0 || !jsonscan.String(d, &v.RootfsPropagation) {
 				return false
 			}
 			seen[0] |= 0x200
@@ -615,7 +616,7 @@ func decLinux(d *decoder, v *specs.Linux) bool {
 			}
 			seen[0] |= 0x800
 		case "mountLabel":
-			if seen[0]&0x1000 != 0 || !decodeString(d, &v.MountLabel) {
+			if seen[0]&0x1000 != 0 || !jsonscan.String(d, &v.MountLabel) {
 				return false
 			}
 			seen[0] |= 0x1000
@@ -640,7 +641,7 @@ func decLinux(d *decoder, v *specs.Linux) bool {
 			}
 			seen[0] |= 0x10000
 		default:
-			if !d.unknown(k, namesLinux) {
+			if !d.Unknown(k, namesLinux) {
 				return false
 			}
 		}
@@ -651,16 +652,16 @@ func decLinux(d *decoder, v *specs.Linux) bool {
 var namesSolaris = []string{"milestone", "limitpriv", "maxShmMemory", "anet", "cappedCPU", "cappedMemory"}
 
 // decSolaris decodes a specs.Solaris: null leaves it as it is.
-func decSolaris(d *decoder, v *specs.Solaris) bool {
-	if d.null() {
+func decSolaris(d *jsonscan.Decoder, v *specs.Solaris) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -669,17 +670,17 @@ func decSolaris(d *decoder, v *specs.Solaris) bool {
 		}
 		switch string(k) {
 		case "milestone":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Milestone) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Milestone) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "limitpriv":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.LimitPriv) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.LimitPriv) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "maxShmMemory":
-			if seen[0]&0x4 != 0 || !decodeString(d, &v.MaxShmMemory) {
+			if seen[0]&0x4 != 0 || !jsonscan.String(d, &v.MaxShmMemory) {
 				return false
 			}
 			seen[0] |= 0x4
@@ -699,7 +700,7 @@ func decSolaris(d *decoder, v *specs.Solaris) bool {
 			}
 			seen[0] |= 0x20
 		default:
-			if !d.unknown(k, namesSolaris) {
+			if !d.Unknown(k, namesSolaris) {
 				return false
 			}
 		}
@@ -710,16 +711,16 @@ func decSolaris(d *decoder, v *specs.Solaris) bool {
 var namesWindows = []string{"layerFolders", "devices", "resources", "credentialSpec", "servicing", "ignoreFlushesDuringBoot", "hyperv", "network"}
 
 // decWindows decodes a specs.Windows: null leaves it as it is.
-func decWindows(d *decoder, v *specs.Windows) bool {
-	if d.null() {
+func decWindows(d *jsonscan.Decoder, v *specs.Windows) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -748,12 +749,12 @@ func decWindows(d *decoder, v *specs.Windows) bool {
 			}
 			seen[0] |= 0x8
 		case "servicing":
-			if seen[0]&0x10 != 0 || !decodeBool(d, &v.Servicing) {
+			if seen[0]&0x10 != 0 || !jsonscan.Bool(d, &v.Servicing) {
 				return false
 			}
 			seen[0] |= 0x10
 		case "ignoreFlushesDuringBoot":
-			if seen[0]&0x20 != 0 || !decodeBool(d, &v.IgnoreFlushesDuringBoot) {
+			if seen[0]&0x20 != 0 || !jsonscan.Bool(d, &v.IgnoreFlushesDuringBoot) {
 				return false
 			}
 			seen[0] |= 0x20
@@ -768,7 +769,7 @@ func decWindows(d *decoder, v *specs.Windows) bool {
 			}
 			seen[0] |= 0x80
 		default:
-			if !d.unknown(k, namesWindows) {
+			if !d.Unknown(k, namesWindows) {
 				return false
 			}
 		}
@@ -779,16 +780,16 @@ func decWindows(d *decoder, v *specs.Windows) bool {
 var namesVM = []string{"hypervisor", "kernel", "image", "hwconfig"}
 
 // decVM decodes a specs.VM: null leaves it as it is.
-func decVM(d *decoder, v *specs.VM) bool {
-	if d.null() {
+func decVM(d *jsonscan.Decoder, v *specs.VM) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -817,7 +818,7 @@ func decVM(d *decoder, v *specs.VM) bool {
 			}
 			seen[0] |= 0x8
 		default:
-			if !d.unknown(k, namesVM) {
+			if !d.Unknown(k, namesVM) {
 				return false
 			}
 		}
@@ -828,16 +829,16 @@ func decVM(d *decoder, v *specs.VM) bool {
 var namesZOS = []string{"namespaces"}
 
 // decZOS decodes a specs.ZOS: null leaves it as it is.
-func decZOS(d *decoder, v *specs.ZOS) bool {
-	if d.null() {
+func decZOS(d *jsonscan.Decoder, v *specs.ZOS) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -851,7 +852,7 @@ func decZOS(d *decoder, v *specs.ZOS) bool {
 			}
 			seen[0] |= 0x1
 		default:
-			if !d.unknown(k, namesZOS) {
+			if !d.Unknown(k, namesZOS) {
 				return false
 			}
 		}
@@ -862,16 +863,16 @@ func decZOS(d *decoder, v *specs.ZOS) bool {
 var namesFreeBSD = []string{"devices", "jail"}
 
 // decFreeBSD decodes a specs.FreeBSD: null leaves it as it is.
-func decFreeBSD(d *decoder, v *specs.FreeBSD) bool {
-	if d.null() {
+func decFreeBSD(d *jsonscan.Decoder, v *specs.FreeBSD) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -890,7 +891,7 @@ func decFreeBSD(d *decoder, v *specs.FreeBSD) bool {
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesFreeBSD) {
+			if !d.Unknown(k, namesFreeBSD) {
 				return false
 			}
 		}
@@ -898,8 +899,8 @@ func decFreeBSD(d *decoder, v *specs.FreeBSD) bool {
 }
 
 // decPtrBox decodes a *specs.Box: null sets nil, anything else a new value.
-func decPtrBox(d *decoder, p **specs.Box) bool {
-	if d.null() {
+func decPtrBox(d *jsonscan.Decoder, p **specs.Box) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -912,16 +913,16 @@ func decPtrBox(d *decoder, p **specs.Box) bool {
 var namesUser = []string{"uid", "gid", "umask", "additionalGids", "username"}
 
 // decUser decodes a specs.User: null leaves it as it is.
-func decUser(d *decoder, v *specs.User) bool {
-	if d.null() {
+func decUser(d *jsonscan.Decoder, v *specs.User) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -930,12 +931,12 @@ func decUser(d *decoder, v *specs.User) bool {
 		}
 		switch string(k) {
 		case "uid":
-			if seen[0]&0x1 != 0 || !decodeUint(d, &v.UID, 32) {
+			if seen[0]&0x1 != 0 || !jsonscan.Uint(d, &v.UID, 32) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "gid":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.GID, 32) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.GID, 32) {
 				return false
 			}
 			seen[0] |= 0x2
@@ -950,12 +951,12 @@ func decUser(d *decoder, v *specs.User) bool {
 			}
 			seen[0] |= 0x8
 		case "username":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.Username) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.Username) {
 				return false
 			}
 			seen[0] |= 0x10
 		default:
-			if !d.unknown(k, namesUser) {
+			if !d.Unknown(k, namesUser) {
 				return false
 			}
 		}
@@ -963,17 +964,17 @@ func decUser(d *decoder, v *specs.User) bool {
 }
 
 // decSliceString decodes a []string: null sets nil, [] an empty slice.
-func decSliceString(d *decoder, p *[]string) bool {
-	if d.null() {
+func decSliceString(d *jsonscan.Decoder, p *[]string) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]string, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -982,15 +983,15 @@ func decSliceString(d *decoder, p *[]string) bool {
 			return true
 		}
 		s = append(s, "")
-		if !decodeString(d, &s[len(s)-1]) {
+		if !jsonscan.String(d, &s[len(s)-1]) {
 			return false
 		}
 	}
 }
 
 // decPtrLinuxCapabilities decodes a *specs.LinuxCapabilities: null sets nil, anything else a new value.
-func decPtrLinuxCapabilities(d *decoder, p **specs.LinuxCapabilities) bool {
-	if d.null() {
+func decPtrLinuxCapabilities(d *jsonscan.Decoder, p **specs.LinuxCapabilities) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1000,17 +1001,17 @@ func decPtrLinuxCapabilities(d *decoder, p **specs.LinuxCapabilities) bool {
 }
 
 // decSlicePOSIXRlimit decodes a []specs.POSIXRlimit: null sets nil, [] an empty slice.
-func decSlicePOSIXRlimit(d *decoder, p *[]specs.POSIXRlimit) bool {
-	if d.null() {
+func decSlicePOSIXRlimit(d *jsonscan.Decoder, p *[]specs.POSIXRlimit) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.POSIXRlimit, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1026,19 +1027,19 @@ func decSlicePOSIXRlimit(d *decoder, p *[]specs.POSIXRlimit) bool {
 }
 
 // decPtrInt decodes a *int: null sets nil, anything else a new value.
-func decPtrInt(d *decoder, p **int) bool {
-	if d.null() {
+func decPtrInt(d *jsonscan.Decoder, p **int) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(int)
 	*p = v
-	return decodeInt(d, v, 0)
+	return jsonscan.Int(d, v, 0)
 }
 
 // decPtrScheduler decodes a *specs.Scheduler: null sets nil, anything else a new value.
-func decPtrScheduler(d *decoder, p **specs.Scheduler) bool {
-	if d.null() {
+func decPtrScheduler(d *jsonscan.Decoder, p **specs.Scheduler) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1048,8 +1049,8 @@ func decPtrScheduler(d *decoder, p **specs.Scheduler) bool {
 }
 
 // decPtrLinuxIOPriority decodes a *specs.LinuxIOPriority: null sets nil, anything else a new value.
-func decPtrLinuxIOPriority(d *decoder, p **specs.LinuxIOPriority) bool {
-	if d.null() {
+func decPtrLinuxIOPriority(d *jsonscan.Decoder, p **specs.LinuxIOPriority) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1059,8 +1060,8 @@ func decPtrLinuxIOPriority(d *decoder, p **specs.LinuxIOPriority) bool {
 }
 
 // decPtrCPUAffinity decodes a *specs.CPUAffinity: null sets nil, anything else a new value.
-func decPtrCPUAffinity(d *decoder, p **specs.CPUAffinity) bool {
-	if d.null() {
+func decPtrCPUAffinity(d *jsonscan.Decoder, p **specs.CPUAffinity) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1070,17 +1071,17 @@ func decPtrCPUAffinity(d *decoder, p **specs.CPUAffinity) bool {
 }
 
 // decSliceLinuxIDMapping decodes a []specs.LinuxIDMapping: null sets nil, [] an empty slice.
-func decSliceLinuxIDMapping(d *decoder, p *[]specs.LinuxIDMapping) bool {
-	if d.null() {
+func decSliceLinuxIDMapping(d *jsonscan.Decoder, p *[]specs.LinuxIDMapping) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxIDMapping, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1096,17 +1097,17 @@ func decSliceLinuxIDMapping(d *decoder, p *[]specs.LinuxIDMapping) bool {
 }
 
 // decSliceHook decodes a []specs.Hook: null sets nil, [] an empty slice.
-func decSliceHook(d *decoder, p *[]specs.Hook) bool {
-	if d.null() {
+func decSliceHook(d *jsonscan.Decoder, p *[]specs.Hook) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.Hook, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1122,8 +1123,8 @@ func decSliceHook(d *decoder, p *[]specs.Hook) bool {
 }
 
 // decPtrLinuxResources decodes a *specs.LinuxResources: null sets nil, anything else a new value.
-func decPtrLinuxResources(d *decoder, p **specs.LinuxResources) bool {
-	if d.null() {
+func decPtrLinuxResources(d *jsonscan.Decoder, p **specs.LinuxResources) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1133,17 +1134,17 @@ func decPtrLinuxResources(d *decoder, p **specs.LinuxResources) bool {
 }
 
 // decSliceLinuxNamespace decodes a []specs.LinuxNamespace: null sets nil, [] an empty slice.
-func decSliceLinuxNamespace(d *decoder, p *[]specs.LinuxNamespace) bool {
-	if d.null() {
+func decSliceLinuxNamespace(d *jsonscan.Decoder, p *[]specs.LinuxNamespace) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxNamespace, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1159,17 +1160,17 @@ func decSliceLinuxNamespace(d *decoder, p *[]specs.LinuxNamespace) bool {
 }
 
 // decSliceLinuxDevice decodes a []specs.LinuxDevice: null sets nil, [] an empty slice.
-func decSliceLinuxDevice(d *decoder, p *[]specs.LinuxDevice) bool {
-	if d.null() {
+func decSliceLinuxDevice(d *jsonscan.Decoder, p *[]specs.LinuxDevice) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxDevice, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1187,17 +1188,17 @@ func decSliceLinuxDevice(d *decoder, p *[]specs.LinuxDevice) bool {
 // decMapLinuxNetDevice decodes a map[string]specs.LinuxNetDevice: null sets nil, {} an empty map.
 // Each value is decoded from the zero value and the last of repeated
 // keys wins, as with encoding/json.
-func decMapLinuxNetDevice(d *decoder, p *map[string]specs.LinuxNetDevice) bool {
-	if d.null() {
+func decMapLinuxNetDevice(d *jsonscan.Decoder, p *map[string]specs.LinuxNetDevice) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	m := make(map[string]specs.LinuxNetDevice)
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1215,8 +1216,8 @@ func decMapLinuxNetDevice(d *decoder, p *map[string]specs.LinuxNetDevice) bool {
 }
 
 // decPtrLinuxSeccomp decodes a *specs.LinuxSeccomp: null sets nil, anything else a new value.
-func decPtrLinuxSeccomp(d *decoder, p **specs.LinuxSeccomp) bool {
-	if d.null() {
+func decPtrLinuxSeccomp(d *jsonscan.Decoder, p **specs.LinuxSeccomp) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1226,8 +1227,8 @@ func decPtrLinuxSeccomp(d *decoder, p **specs.LinuxSeccomp) bool {
 }
 
 // decPtrLinuxIntelRdt decodes a *specs.LinuxIntelRdt: null sets nil, anything else a new value.
-func decPtrLinuxIntelRdt(d *decoder, p **specs.LinuxIntelRdt) bool {
-	if d.null() {
+func decPtrLinuxIntelRdt(d *jsonscan.Decoder, p **specs.LinuxIntelRdt) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1237,8 +1238,8 @@ func decPtrLinuxIntelRdt(d *decoder, p **specs.LinuxIntelRdt) bool {
 }
 
 // decPtrLinuxMemoryPolicy decodes a *specs.LinuxMemoryPolicy: null sets nil, anything else a new value.
-func decPtrLinuxMemoryPolicy(d *decoder, p **specs.LinuxMemoryPolicy) bool {
-	if d.null() {
+func decPtrLinuxMemoryPolicy(d *jsonscan.Decoder, p **specs.LinuxMemoryPolicy) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1248,8 +1249,8 @@ func decPtrLinuxMemoryPolicy(d *decoder, p **specs.LinuxMemoryPolicy) bool {
 }
 
 // decPtrLinuxPersonality decodes a *specs.LinuxPersonality: null sets nil, anything else a new value.
-func decPtrLinuxPersonality(d *decoder, p **specs.LinuxPersonality) bool {
-	if d.null() {
+func decPtrLinuxPersonality(d *jsonscan.Decoder, p **specs.LinuxPersonality) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1261,17 +1262,17 @@ func decPtrLinuxPersonality(d *decoder, p **specs.LinuxPersonality) bool {
 // decMapLinuxTimeOffset decodes a map[string]specs.LinuxTimeOffset: null sets nil, {} an empty map.
 // Each value is decoded from the zero value and the last of repeated
 // keys wins, as with encoding/json.
-func decMapLinuxTimeOffset(d *decoder, p *map[string]specs.LinuxTimeOffset) bool {
-	if d.null() {
+func decMapLinuxTimeOffset(d *jsonscan.Decoder, p *map[string]specs.LinuxTimeOffset) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	m := make(map[string]specs.LinuxTimeOffset)
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1289,17 +1290,17 @@ func decMapLinuxTimeOffset(d *decoder, p *map[string]specs.LinuxTimeOffset) bool
 }
 
 // decSliceSolarisAnet decodes a []specs.SolarisAnet: null sets nil, [] an empty slice.
-func decSliceSolarisAnet(d *decoder, p *[]specs.SolarisAnet) bool {
-	if d.null() {
+func decSliceSolarisAnet(d *jsonscan.Decoder, p *[]specs.SolarisAnet) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.SolarisAnet, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1315,8 +1316,8 @@ func decSliceSolarisAnet(d *decoder, p *[]specs.SolarisAnet) bool {
 }
 
 // decPtrSolarisCappedCPU decodes a *specs.SolarisCappedCPU: null sets nil, anything else a new value.
-func decPtrSolarisCappedCPU(d *decoder, p **specs.SolarisCappedCPU) bool {
-	if d.null() {
+func decPtrSolarisCappedCPU(d *jsonscan.Decoder, p **specs.SolarisCappedCPU) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1326,8 +1327,8 @@ func decPtrSolarisCappedCPU(d *decoder, p **specs.SolarisCappedCPU) bool {
 }
 
 // decPtrSolarisCappedMemory decodes a *specs.SolarisCappedMemory: null sets nil, anything else a new value.
-func decPtrSolarisCappedMemory(d *decoder, p **specs.SolarisCappedMemory) bool {
-	if d.null() {
+func decPtrSolarisCappedMemory(d *jsonscan.Decoder, p **specs.SolarisCappedMemory) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1337,17 +1338,17 @@ func decPtrSolarisCappedMemory(d *decoder, p **specs.SolarisCappedMemory) bool {
 }
 
 // decSliceWindowsDevice decodes a []specs.WindowsDevice: null sets nil, [] an empty slice.
-func decSliceWindowsDevice(d *decoder, p *[]specs.WindowsDevice) bool {
-	if d.null() {
+func decSliceWindowsDevice(d *jsonscan.Decoder, p *[]specs.WindowsDevice) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.WindowsDevice, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1363,8 +1364,8 @@ func decSliceWindowsDevice(d *decoder, p *[]specs.WindowsDevice) bool {
 }
 
 // decPtrWindowsResources decodes a *specs.WindowsResources: null sets nil, anything else a new value.
-func decPtrWindowsResources(d *decoder, p **specs.WindowsResources) bool {
-	if d.null() {
+func decPtrWindowsResources(d *jsonscan.Decoder, p **specs.WindowsResources) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1375,8 +1376,8 @@ func decPtrWindowsResources(d *decoder, p **specs.WindowsResources) bool {
 
 // decAny declines values of type any (interface values hold encoding/json's generic decoding),
 // except null, which sets nil.
-func decAny(d *decoder, p *any) bool {
-	if d.null() {
+func decAny(d *jsonscan.Decoder, p *any) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1384,8 +1385,8 @@ func decAny(d *decoder, p *any) bool {
 }
 
 // decPtrWindowsHyperV decodes a *specs.WindowsHyperV: null sets nil, anything else a new value.
-func decPtrWindowsHyperV(d *decoder, p **specs.WindowsHyperV) bool {
-	if d.null() {
+func decPtrWindowsHyperV(d *jsonscan.Decoder, p **specs.WindowsHyperV) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1395,8 +1396,8 @@ func decPtrWindowsHyperV(d *decoder, p **specs.WindowsHyperV) bool {
 }
 
 // decPtrWindowsNetwork decodes a *specs.WindowsNetwork: null sets nil, anything else a new value.
-func decPtrWindowsNetwork(d *decoder, p **specs.WindowsNetwork) bool {
-	if d.null() {
+func decPtrWindowsNetwork(d *jsonscan.Decoder, p **specs.WindowsNetwork) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1409,16 +1410,16 @@ func decPtrWindowsNetwork(d *decoder, p **specs.WindowsNetwork) bool {
 var namesVMHypervisor = []string{"path", "parameters"}
 
 // decVMHypervisor decodes a specs.VMHypervisor: null leaves it as it is.
-func decVMHypervisor(d *decoder, v *specs.VMHypervisor) bool {
-	if d.null() {
+func decVMHypervisor(d *jsonscan.Decoder, v *specs.VMHypervisor) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1427,7 +1428,7 @@ func decVMHypervisor(d *decoder, v *specs.VMHypervisor) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -1437,7 +1438,7 @@ func decVMHypervisor(d *decoder, v *specs.VMHypervisor) bool {
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesVMHypervisor) {
+			if !d.Unknown(k, namesVMHypervisor) {
 				return false
 			}
 		}
@@ -1448,16 +1449,16 @@ func decVMHypervisor(d *decoder, v *specs.VMHypervisor) bool {
 var namesVMKernel = []string{"path", "parameters", "initrd"}
 
 // decVMKernel decodes a specs.VMKernel: null leaves it as it is.
-func decVMKernel(d *decoder, v *specs.VMKernel) bool {
-	if d.null() {
+func decVMKernel(d *jsonscan.Decoder, v *specs.VMKernel) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1466,7 +1467,7 @@ func decVMKernel(d *decoder, v *specs.VMKernel) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -1476,12 +1477,12 @@ func decVMKernel(d *decoder, v *specs.VMKernel) bool {
 			}
 			seen[0] |= 0x2
 		case "initrd":
-			if seen[0]&0x4 != 0 || !decodeString(d, &v.InitRD) {
+			if seen[0]&0x4 != 0 || !jsonscan.String(d, &v.InitRD) {
 				return false
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesVMKernel) {
+			if !d.Unknown(k, namesVMKernel) {
 				return false
 			}
 		}
@@ -1492,16 +1493,16 @@ func decVMKernel(d *decoder, v *specs.VMKernel) bool {
 var namesVMImage = []string{"path", "format"}
 
 // decVMImage decodes a specs.VMImage: null leaves it as it is.
-func decVMImage(d *decoder, v *specs.VMImage) bool {
-	if d.null() {
+func decVMImage(d *jsonscan.Decoder, v *specs.VMImage) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1510,17 +1511,17 @@ func decVMImage(d *decoder, v *specs.VMImage) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "format":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Format) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Format) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesVMImage) {
+			if !d.Unknown(k, namesVMImage) {
 				return false
 			}
 		}
@@ -1528,8 +1529,8 @@ func decVMImage(d *decoder, v *specs.VMImage) bool {
 }
 
 // decPtrHWConfig decodes a *specs.HWConfig: null sets nil, anything else a new value.
-func decPtrHWConfig(d *decoder, p **specs.HWConfig) bool {
-	if d.null() {
+func decPtrHWConfig(d *jsonscan.Decoder, p **specs.HWConfig) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1539,17 +1540,17 @@ func decPtrHWConfig(d *decoder, p **specs.HWConfig) bool {
 }
 
 // decSliceZOSNamespace decodes a []specs.ZOSNamespace: null sets nil, [] an empty slice.
-func decSliceZOSNamespace(d *decoder, p *[]specs.ZOSNamespace) bool {
-	if d.null() {
+func decSliceZOSNamespace(d *jsonscan.Decoder, p *[]specs.ZOSNamespace) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.ZOSNamespace, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1565,17 +1566,17 @@ func decSliceZOSNamespace(d *decoder, p *[]specs.ZOSNamespace) bool {
 }
 
 // decSliceFreeBSDDevice decodes a []specs.FreeBSDDevice: null sets nil, [] an empty slice.
-func decSliceFreeBSDDevice(d *decoder, p *[]specs.FreeBSDDevice) bool {
-	if d.null() {
+func decSliceFreeBSDDevice(d *jsonscan.Decoder, p *[]specs.FreeBSDDevice) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.FreeBSDDevice, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1591,8 +1592,8 @@ func decSliceFreeBSDDevice(d *decoder, p *[]specs.FreeBSDDevice) bool {
 }
 
 // decPtrFreeBSDJail decodes a *specs.FreeBSDJail: null sets nil, anything else a new value.
-func decPtrFreeBSDJail(d *decoder, p **specs.FreeBSDJail) bool {
-	if d.null() {
+func decPtrFreeBSDJail(d *jsonscan.Decoder, p **specs.FreeBSDJail) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -1605,16 +1606,16 @@ func decPtrFreeBSDJail(d *decoder, p **specs.FreeBSDJail) bool {
 var namesBox = []string{"height", "width"}
 
 // decBox decodes a specs.Box: null leaves it as it is.
-func decBox(d *decoder, v *specs.Box) bool {
-	if d.null() {
+func decBox(d *jsonscan.Decoder, v *specs.Box) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1623,17 +1624,17 @@ func decBox(d *decoder, v *specs.Box) bool {
 		}
 		switch string(k) {
 		case "height":
-			if seen[0]&0x1 != 0 || !decodeUint(d, &v.Height, 0) {
+			if seen[0]&0x1 != 0 || !jsonscan.Uint(d, &v.Height, 0) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "width":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Width, 0) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Width, 0) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesBox) {
+			if !d.Unknown(k, namesBox) {
 				return false
 			}
 		}
@@ -1641,28 +1642,28 @@ func decBox(d *decoder, v *specs.Box) bool {
 }
 
 // decPtrUint32 decodes a *uint32: null sets nil, anything else a new value.
-func decPtrUint32(d *decoder, p **uint32) bool {
-	if d.null() {
+func decPtrUint32(d *jsonscan.Decoder, p **uint32) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(uint32)
 	*p = v
-	return decodeUint(d, v, 32)
+	return jsonscan.Uint(d, v, 32)
 }
 
 // decSliceUint32 decodes a []uint32: null sets nil, [] an empty slice.
-func decSliceUint32(d *decoder, p *[]uint32) bool {
-	if d.null() {
+func decSliceUint32(d *jsonscan.Decoder, p *[]uint32) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]uint32, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -1671,7 +1672,7 @@ func decSliceUint32(d *decoder, p *[]uint32) bool {
 			return true
 		}
 		s = append(s, 0)
-		if !decodeUint(d, &s[len(s)-1], 32) {
+		if !jsonscan.Uint(d, &s[len(s)-1], 32) {
 			return false
 		}
 	}
@@ -1681,16 +1682,16 @@ func decSliceUint32(d *decoder, p *[]uint32) bool {
 var namesLinuxCapabilities = []string{"bounding", "effective", "inheritable", "permitted", "ambient"}
 
 // decLinuxCapabilities decodes a specs.LinuxCapabilities: null leaves it as it is.
-func decLinuxCapabilities(d *decoder, v *specs.LinuxCapabilities) bool {
-	if d.null() {
+func decLinuxCapabilities(d *jsonscan.Decoder, v *specs.LinuxCapabilities) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1724,7 +1725,7 @@ func decLinuxCapabilities(d *decoder, v *specs.LinuxCapabilities) bool {
 			}
 			seen[0] |= 0x10
 		default:
-			if !d.unknown(k, namesLinuxCapabilities) {
+			if !d.Unknown(k, namesLinuxCapabilities) {
 				return false
 			}
 		}
@@ -1735,16 +1736,16 @@ func decLinuxCapabilities(d *decoder, v *specs.LinuxCapabilities) bool {
 var namesPOSIXRlimit = []string{"type", "hard", "soft"}
 
 // decPOSIXRlimit decodes a specs.POSIXRlimit: null leaves it as it is.
-func decPOSIXRlimit(d *decoder, v *specs.POSIXRlimit) bool {
-	if d.null() {
+func decPOSIXRlimit(d *jsonscan.Decoder, v *specs.POSIXRlimit) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1753,22 +1754,22 @@ func decPOSIXRlimit(d *decoder, v *specs.POSIXRlimit) bool {
 		}
 		switch string(k) {
 		case "type":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Type) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Type) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "hard":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Hard, 64) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Hard, 64) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "soft":
-			if seen[0]&0x4 != 0 || !decodeUint(d, &v.Soft, 64) {
+			if seen[0]&0x4 != 0 || !jsonscan.Uint(d, &v.Soft, 64) {
 				return false
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesPOSIXRlimit) {
+			if !d.Unknown(k, namesPOSIXRlimit) {
 				return false
 			}
 		}
@@ -1779,16 +1780,16 @@ func decPOSIXRlimit(d *decoder, v *specs.POSIXRlimit) bool {
 var namesScheduler = []string{"policy", "nice", "priority", "flags", "runtime", "deadline", "period"}
 
 // decScheduler decodes a specs.Scheduler: null leaves it as it is.
-func decScheduler(d *decoder, v *specs.Scheduler) bool {
-	if d.null() {
+func decScheduler(d *jsonscan.Decoder, v *specs.Scheduler) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1797,17 +1798,17 @@ func decScheduler(d *decoder, v *specs.Scheduler) bool {
 		}
 		switch string(k) {
 		case "policy":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Policy) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Policy) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "nice":
-			if seen[0]&0x2 != 0 || !decodeInt(d, &v.Nice, 32) {
+			if seen[0]&0x2 != 0 || !jsonscan.Int(d, &v.Nice, 32) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "priority":
-			if seen[0]&0x4 != 0 || !decodeInt(d, &v.Priority, 32) {
+			if seen[0]&0x4 != 0 || !jsonscan.Int(d, &v.Priority, 32) {
 				return false
 			}
 			seen[0] |= 0x4
@@ -1817,22 +1818,22 @@ func decScheduler(d *decoder, v *specs.Scheduler) bool {
 			}
 			seen[0] |= 0x8
 		case "runtime":
-			if seen[0]&0x10 != 0 || !decodeUint(d, &v.Runtime, 64) {
+			if seen[0]&0x10 != 0 || !jsonscan.Uint(d, &v.Runtime, 64) {
 				return false
 			}
 			seen[0] |= 0x10
 		case "deadline":
-			if seen[0]&0x20 != 0 || !decodeUint(d, &v.Deadline, 64) {
+			if seen[0]&0x20 != 0 || !jsonscan.Uint(d, &v.Deadline, 64) {
 				return false
 			}
 			seen[0] |= 0x20
 		case "period":
-			if seen[0]&0x40 != 0 || !decodeUint(d, &v.Period, 64) {
+			if seen[0]&0x40 != 0 || !jsonscan.Uint(d, &v.Period, 64) {
 				return false
 			}
 			seen[0] |= 0x40
 		default:
-			if !d.unknown(k, namesScheduler) {
+			if !d.Unknown(k, namesScheduler) {
 				return false
 			}
 		}
@@ -1843,16 +1844,16 @@ func decScheduler(d *decoder, v *specs.Scheduler) bool {
 var namesLinuxIOPriority = []string{"class", "priority"}
 
 // decLinuxIOPriority decodes a specs.LinuxIOPriority: null leaves it as it is.
-func decLinuxIOPriority(d *decoder, v *specs.LinuxIOPriority) bool {
-	if d.null() {
+func decLinuxIOPriority(d *jsonscan.Decoder, v *specs.LinuxIOPriority) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1861,17 +1862,17 @@ func decLinuxIOPriority(d *decoder, v *specs.LinuxIOPriority) bool {
 		}
 		switch string(k) {
 		case "class":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Class) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Class) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "priority":
-			if seen[0]&0x2 != 0 || !decodeInt(d, &v.Priority, 0) {
+			if seen[0]&0x2 != 0 || !jsonscan.Int(d, &v.Priority, 0) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxIOPriority) {
+			if !d.Unknown(k, namesLinuxIOPriority) {
 				return false
 			}
 		}
@@ -1882,16 +1883,16 @@ func decLinuxIOPriority(d *decoder, v *specs.LinuxIOPriority) bool {
 var namesCPUAffinity = []string{"initial", "final"}
 
 // decCPUAffinity decodes a specs.CPUAffinity: null leaves it as it is.
-func decCPUAffinity(d *decoder, v *specs.CPUAffinity) bool {
-	if d.null() {
+func decCPUAffinity(d *jsonscan.Decoder, v *specs.CPUAffinity) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1900,17 +1901,17 @@ func decCPUAffinity(d *decoder, v *specs.CPUAffinity) bool {
 		}
 		switch string(k) {
 		case "initial":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Initial) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Initial) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "final":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Final) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Final) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesCPUAffinity) {
+			if !d.Unknown(k, namesCPUAffinity) {
 				return false
 			}
 		}
@@ -1921,16 +1922,16 @@ func decCPUAffinity(d *decoder, v *specs.CPUAffinity) bool {
 var namesLinuxIDMapping = []string{"containerID", "hostID", "size"}
 
 // decLinuxIDMapping decodes a specs.LinuxIDMapping: null leaves it as it is.
-func decLinuxIDMapping(d *decoder, v *specs.LinuxIDMapping) bool {
-	if d.null() {
+func decLinuxIDMapping(d *jsonscan.Decoder, v *specs.LinuxIDMapping) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1939,22 +1940,22 @@ func decLinuxIDMapping(d *decoder, v *specs.LinuxIDMapping) bool {
 		}
 		switch string(k) {
 		case "containerID":
-			if seen[0]&0x1 != 0 || !decodeUint(d, &v.ContainerID, 32) {
+			if seen[0]&0x1 != 0 || !jsonscan.Uint(d, &v.ContainerID, 32) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "hostID":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.HostID, 32) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.HostID, 32) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "size":
-			if seen[0]&0x4 != 0 || !decodeUint(d, &v.Size, 32) {
+			if seen[0]&0x4 != 0 || !jsonscan.Uint(d, &v.Size, 32) {
 				return false
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesLinuxIDMapping) {
+			if !d.Unknown(k, namesLinuxIDMapping) {
 				return false
 			}
 		}
@@ -1965,16 +1966,16 @@ func decLinuxIDMapping(d *decoder, v *specs.LinuxIDMapping) bool {
 var namesHook = []string{"path", "args", "env", "timeout"}
 
 // decHook decodes a specs.Hook: null leaves it as it is.
-func decHook(d *decoder, v *specs.Hook) bool {
-	if d.null() {
+func decHook(d *jsonscan.Decoder, v *specs.Hook) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -1983,7 +1984,7 @@ func decHook(d *decoder, v *specs.Hook) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -2003,7 +2004,7 @@ func decHook(d *decoder, v *specs.Hook) bool {
 			}
 			seen[0] |= 0x8
 		default:
-			if !d.unknown(k, namesHook) {
+			if !d.Unknown(k, namesHook) {
 				return false
 			}
 		}
@@ -2014,16 +2015,16 @@ func decHook(d *decoder, v *specs.Hook) bool {
 var namesLinuxResources = []string{"devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network", "rdma", "unified"}
 
 // decLinuxResources decodes a specs.LinuxResources: null leaves it as it is.
-func decLinuxResources(d *decoder, v *specs.LinuxResources) bool {
-	if d.null() {
+func decLinuxResources(d *jsonscan.Decoder, v *specs.LinuxResources) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2077,7 +2078,7 @@ func decLinuxResources(d *decoder, v *specs.LinuxResources) bool {
 			}
 			seen[0] |= 0x100
 		default:
-			if !d.unknown(k, namesLinuxResources) {
+			if !d.Unknown(k, namesLinuxResources) {
 				return false
 			}
 		}
@@ -2088,16 +2089,16 @@ func decLinuxResources(d *decoder, v *specs.LinuxResources) bool {
 var namesLinuxNamespace = []string{"type", "path"}
 
 // decLinuxNamespace decodes a specs.LinuxNamespace: null leaves it as it is.
-func decLinuxNamespace(d *decoder, v *specs.LinuxNamespace) bool {
-	if d.null() {
+func decLinuxNamespace(d *jsonscan.Decoder, v *specs.LinuxNamespace) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2106,17 +2107,17 @@ func decLinuxNamespace(d *decoder, v *specs.LinuxNamespace) bool {
 		}
 		switch string(k) {
 		case "type":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Type) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Type) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "path":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxNamespace) {
+			if !d.Unknown(k, namesLinuxNamespace) {
 				return false
 			}
 		}
@@ -2127,16 +2128,16 @@ func decLinuxNamespace(d *decoder, v *specs.LinuxNamespace) bool {
 var namesLinuxDevice = []string{"path", "type", "major", "minor", "fileMode", "uid", "gid"}
 
 // decLinuxDevice decodes a specs.LinuxDevice: null leaves it as it is.
-func decLinuxDevice(d *decoder, v *specs.LinuxDevice) bool {
-	if d.null() {
+func decLinuxDevice(d *jsonscan.Decoder, v *specs.LinuxDevice) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2145,22 +2146,22 @@ func decLinuxDevice(d *decoder, v *specs.LinuxDevice) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "type":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Type) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Type) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "major":
-			if seen[0]&0x4 != 0 || !decodeInt(d, &v.Major, 64) {
+			if seen[0]&0x4 != 0 || !jsonscan.Int(d, &v.Major, 64) {
 				return false
 			}
 			seen[0] |= 0x4
 		case "minor":
-			if seen[0]&0x8 != 0 || !decodeInt(d, &v.Minor, 64) {
+			if seen[0]&0x8 != 0 || !jsonscan.Int(d, &v.Minor, 64) {
 				return false
 			}
 			seen[0] |= 0x8
@@ -2180,7 +2181,7 @@ func decLinuxDevice(d *decoder, v *specs.LinuxDevice) bool {
 			}
 			seen[0] |= 0x40
 		default:
-			if !d.unknown(k, namesLinuxDevice) {
+			if !d.Unknown(k, namesLinuxDevice) {
 				return false
 			}
 		}
@@ -2191,16 +2192,16 @@ func decLinuxDevice(d *decoder, v *specs.LinuxDevice) bool {
 var namesLinuxNetDevice = []string{"name"}
 
 // decLinuxNetDevice decodes a specs.LinuxNetDevice: null leaves it as it is.
-func decLinuxNetDevice(d *decoder, v *specs.LinuxNetDevice) bool {
-	if d.null() {
+func decLinuxNetDevice(d *jsonscan.Decoder, v *specs.LinuxNetDevice) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2209,12 +2210,12 @@ func decLinuxNetDevice(d *decoder, v *specs.LinuxNetDevice) bool {
 		}
 		switch string(k) {
 		case "name":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Name) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Name) {
 				return false
 			}
 			seen[0] |= 0x1
 		default:
-			if !d.unknown(k, namesLinuxNetDevice) {
+			if !d.Unknown(k, namesLinuxNetDevice) {
 				return false
 			}
 		}
@@ -2225,16 +2226,16 @@ func decLinuxNetDevice(d *decoder, v *specs.LinuxNetDevice) bool {
 var namesLinuxSeccomp = []string{"defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath", "listenerMetadata", "syscalls"}
 
 // decLinuxSeccomp decodes a specs.LinuxSeccomp: null leaves it as it is.
-func decLinuxSeccomp(d *decoder, v *specs.LinuxSeccomp) bool {
-	if d.null() {
+func decLinuxSeccomp(d *jsonscan.Decoder, v *specs.LinuxSeccomp) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2243,7 +2244,7 @@ func decLinuxSeccomp(d *decoder, v *specs.LinuxSeccomp) bool {
 		}
 		switch string(k) {
 		case "defaultAction":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.DefaultAction) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.DefaultAction) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -2263,12 +2264,12 @@ func decLinuxSeccomp(d *decoder, v *specs.LinuxSeccomp) bool {
 			}
 			seen[0] |= 0x8
 		case "listenerPath":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.ListenerPath) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.ListenerPath) {
 				return false
 			}
 			seen[0] |= 0x10
 		case "listenerMetadata":
-			if seen[0]&0x20 != 0 || !decodeString(d, &v.ListenerMetadata) {
+			if seen[0]&0x20 != 0 || !jsonscan.String(d, &v.ListenerMetadata) {
 				return false
 			}
 			seen[0] |= 0x20
@@ -2278,7 +2279,7 @@ func decLinuxSeccomp(d *decoder, v *specs.LinuxSeccomp) bool {
 			}
 			seen[0] |= 0x40
 		default:
-			if !d.unknown(k, namesLinuxSeccomp) {
+			if !d.Unknown(k, namesLinuxSeccomp) {
 				return false
 			}
 		}
@@ -2289,16 +2290,16 @@ func decLinuxSeccomp(d *decoder, v *specs.LinuxSeccomp) bool {
 var namesLinuxIntelRdt = []string{"closID", "schemata", "l3CacheSchema", "memBwSchema", "enableMonitoring"}
 
 // decLinuxIntelRdt decodes a specs.LinuxIntelRdt: null leaves it as it is.
-func decLinuxIntelRdt(d *decoder, v *specs.LinuxIntelRdt) bool {
-	if d.null() {
+func decLinuxIntelRdt(d *jsonscan.Decoder, v *specs.LinuxIntelRdt) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2307,7 +2308,7 @@ func decLinuxIntelRdt(d *decoder, v *specs.LinuxIntelRdt) bool {
 		}
 		switch string(k) {
 		case "closID":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.ClosID) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.ClosID) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -2317,22 +2318,22 @@ func decLinuxIntelRdt(d *decoder, v *specs.LinuxIntelRdt) bool {
 			}
 			seen[0] |= 0x2
 		case "l3CacheSchema":
-			if seen[0]&0x4 != 0 || !decodeString(d, &v.L3CacheSchema) {
+			if seen[0]&0x4 != 0 || !jsonscan.String(d, &v.L3CacheSchema) {
 				return false
 			}
 			seen[0] |= 0x4
 		case "memBwSchema":
-			if seen[0]&0x8 != 0 || !decodeString(d, &v.MemBwSchema) {
+			if seen[0]&0x8 != 0 || !jsonscan.String(d, &v.MemBwSchema) {
 				return false
 			}
 			seen[0] |= 0x8
 		case "enableMonitoring":
-			if seen[0]&0x10 != 0 || !decodeBool(d, &v.EnableMonitoring) {
+			if seen[0]&0x10 != 0 || !jsonscan.Bool(d, &v.EnableMonitoring) {
 				return false
 			}
 			seen[0] |= 0x10
 		default:
-			if !d.unknown(k, namesLinuxIntelRdt) {
+			if !d.Unknown(k, namesLinuxIntelRdt) {
 				return false
 			}
 		}
@@ -2343,16 +2344,16 @@ func decLinuxIntelRdt(d *decoder, v *specs.LinuxIntelRdt) bool {
 var namesLinuxMemoryPolicy = []string{"mode", "nodes", "flags"}
 
 // decLinuxMemoryPolicy decodes a specs.LinuxMemoryPolicy: null leaves it as it is.
-func decLinuxMemoryPolicy(d *decoder, v *specs.LinuxMemoryPolicy) bool {
-	if d.null() {
+func decLinuxMemoryPolicy(d *jsonscan.Decoder, v *specs.LinuxMemoryPolicy) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2361,12 +2362,12 @@ func decLinuxMemoryPolicy(d *decoder, v *specs.LinuxMemoryPolicy) bool {
 		}
 		switch string(k) {
 		case "mode":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Mode) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Mode) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "nodes":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Nodes) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Nodes) {
 				return false
 			}
 			seen[0] |= 0x2
@@ -2376,7 +2377,7 @@ func decLinuxMemoryPolicy(d *decoder, v *specs.LinuxMemoryPolicy) bool {
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesLinuxMemoryPolicy) {
+			if !d.Unknown(k, namesLinuxMemoryPolicy) {
 				return false
 			}
 		}
@@ -2387,16 +2388,16 @@ func decLinuxMemoryPolicy(d *decoder, v *specs.LinuxMemoryPolicy) bool {
 var namesLinuxPersonality = []string{"domain", "flags"}
 
 // decLinuxPersonality decodes a specs.LinuxPersonality: null leaves it as it is.
-func decLinuxPersonality(d *decoder, v *specs.LinuxPersonality) bool {
-	if d.null() {
+func decLinuxPersonality(d *jsonscan.Decoder, v *specs.LinuxPersonality) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2405,7 +2406,7 @@ func decLinuxPersonality(d *decoder, v *specs.LinuxPersonality) bool {
 		}
 		switch string(k) {
 		case "domain":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Domain) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Domain) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -2415,7 +2416,7 @@ func decLinuxPersonality(d *decoder, v *specs.LinuxPersonality) bool {
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxPersonality) {
+			if !d.Unknown(k, namesLinuxPersonality) {
 				return false
 			}
 		}
@@ -2426,16 +2427,16 @@ func decLinuxPersonality(d *decoder, v *specs.LinuxPersonality) bool {
 var namesLinuxTimeOffset = []string{"secs", "nanosecs"}
 
 // decLinuxTimeOffset decodes a specs.LinuxTimeOffset: null leaves it as it is.
-func decLinuxTimeOffset(d *decoder, v *specs.LinuxTimeOffset) bool {
-	if d.null() {
+func decLinuxTimeOffset(d *jsonscan.Decoder, v *specs.LinuxTimeOffset) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2444,17 +2445,17 @@ func decLinuxTimeOffset(d *decoder, v *specs.LinuxTimeOffset) bool {
 		}
 		switch string(k) {
 		case "secs":
-			if seen[0]&0x1 != 0 || !decodeInt(d, &v.Secs, 64) {
+			if seen[0]&0x1 != 0 || !jsonscan.Int(d, &v.Secs, 64) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "nanosecs":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Nanosecs, 32) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Nanosecs, 32) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxTimeOffset) {
+			if !d.Unknown(k, namesLinuxTimeOffset) {
 				return false
 			}
 		}
@@ -2465,16 +2466,16 @@ func decLinuxTimeOffset(d *decoder, v *specs.LinuxTimeOffset) bool {
 var namesSolarisAnet = []string{"linkname", "lowerLink", "allowedAddress", "configureAllowedAddress", "defrouter", "linkProtection", "macAddress"}
 
 // decSolarisAnet decodes a specs.SolarisAnet: null leaves it as it is.
-func decSolarisAnet(d *decoder, v *specs.SolarisAnet) bool {
-	if d.null() {
+func decSolarisAnet(d *jsonscan.Decoder, v *specs.SolarisAnet) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2483,42 +2484,42 @@ func decSolarisAnet(d *decoder, v *specs.SolarisAnet) bool {
 		}
 		switch string(k) {
 		case "linkname":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Linkname) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Linkname) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "lowerLink":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Lowerlink) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Lowerlink) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "allowedAddress":
-			if seen[0]&0x4 != 0 || !decodeString(d, &v.Allowedaddr) {
+			if seen[0]&0x4 != 0 || !jsonscan.String(d, &v.Allowedaddr) {
 				return false
 			}
 			seen[0] |= 0x4
 		case "configureAllowedAddress":
-			if seen[0]&0x8 != 0 || !decodeString(d, &v.Configallowedaddr) {
+			if seen[0]&0x8 != 0 || !jsonscan.String(d, &v.Configallowedaddr) {
 				return false
 			}
 			seen[0] |= 0x8
 		case "defrouter":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.Defrouter) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.Defrouter) {
 				return false
 			}
 			seen[0] |= 0x10
 		case "linkProtection":
-			if seen[0]&0x20 != 0 || !decodeString(d, &v.Linkprotection) {
+			if seen[0]&0x20 != 0 || !jsonscan.String(d, &v.Linkprotection) {
 				return false
 			}
 			seen[0] |= 0x20
 		case "macAddress":
-			if seen[0]&0x40 != 0 || !decodeString(d, &v.Macaddress) {
+			if seen[0]&0x40 != 0 || !jsonscan.String(d, &v.Macaddress) {
 				return false
 			}
 			seen[0] |= 0x40
 		default:
-			if !d.unknown(k, namesSolarisAnet) {
+			if !d.Unknown(k, namesSolarisAnet) {
 				return false
 			}
 		}
@@ -2529,16 +2530,16 @@ func decSolarisAnet(d *decoder, v *specs.SolarisAnet) bool {
 var namesSolarisCappedCPU = []string{"ncpus"}
 
 // decSolarisCappedCPU decodes a specs.SolarisCappedCPU: null leaves it as it is.
-func decSolarisCappedCPU(d *decoder, v *specs.SolarisCappedCPU) bool {
-	if d.null() {
+func decSolarisCappedCPU(d *jsonscan.Decoder, v *specs.SolarisCappedCPU) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2547,12 +2548,12 @@ func decSolarisCappedCPU(d *decoder, v *specs.SolarisCappedCPU) bool {
 		}
 		switch string(k) {
 		case "ncpus":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Ncpus) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Ncpus) {
 				return false
 			}
 			seen[0] |= 0x1
 		default:
-			if !d.unknown(k, namesSolarisCappedCPU) {
+			if !d.Unknown(k, namesSolarisCappedCPU) {
 				return false
 			}
 		}
@@ -2563,16 +2564,16 @@ func decSolarisCappedCPU(d *decoder, v *specs.SolarisCappedCPU) bool {
 var namesSolarisCappedMemory = []string{"physical", "swap"}
 
 // decSolarisCappedMemory decodes a specs.SolarisCappedMemory: null leaves it as it is.
-func decSolarisCappedMemory(d *decoder, v *specs.SolarisCappedMemory) bool {
-	if d.null() {
+func decSolarisCappedMemory(d *jsonscan.Decoder, v *specs.SolarisCappedMemory) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2581,17 +2582,17 @@ func decSolarisCappedMemory(d *decoder, v *specs.SolarisCappedMemory) bool {
 		}
 		switch string(k) {
 		case "physical":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Physical) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Physical) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "swap":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Swap) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Swap) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesSolarisCappedMemory) {
+			if !d.Unknown(k, namesSolarisCappedMemory) {
 				return false
 			}
 		}
@@ -2602,16 +2603,16 @@ func decSolarisCappedMemory(d *decoder, v *specs.SolarisCappedMemory) bool {
 var namesWindowsDevice = []string{"id", "idType"}
 
 // decWindowsDevice decodes a specs.WindowsDevice: null leaves it as it is.
-func decWindowsDevice(d *decoder, v *specs.WindowsDevice) bool {
-	if d.null() {
+func decWindowsDevice(d *jsonscan.Decoder, v *specs.WindowsDevice) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2620,17 +2621,17 @@ func decWindowsDevice(d *decoder, v *specs.WindowsDevice) bool {
 		}
 		switch string(k) {
 		case "id":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.ID) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.ID) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "idType":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.IDType) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.IDType) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesWindowsDevice) {
+			if !d.Unknown(k, namesWindowsDevice) {
 				return false
 			}
 		}
@@ -2641,16 +2642,16 @@ func decWindowsDevice(d *decoder, v *specs.WindowsDevice) bool {
 var namesWindowsResources = []string{"memory", "cpu", "storage"}
 
 // decWindowsResources decodes a specs.WindowsResources: null leaves it as it is.
-func decWindowsResources(d *decoder, v *specs.WindowsResources) bool {
-	if d.null() {
+func decWindowsResources(d *jsonscan.Decoder, v *specs.WindowsResources) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2674,7 +2675,7 @@ func decWindowsResources(d *decoder, v *specs.WindowsResources) bool {
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesWindowsResources) {
+			if !d.Unknown(k, namesWindowsResources) {
 				return false
 			}
 		}
@@ -2685,16 +2686,16 @@ func decWindowsResources(d *decoder, v *specs.WindowsResources) bool {
 var namesWindowsHyperV = []string{"utilityVMPath"}
 
 // decWindowsHyperV decodes a specs.WindowsHyperV: null leaves it as it is.
-func decWindowsHyperV(d *decoder, v *specs.WindowsHyperV) bool {
-	if d.null() {
+func decWindowsHyperV(d *jsonscan.Decoder, v *specs.WindowsHyperV) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2703,12 +2704,12 @@ func decWindowsHyperV(d *decoder, v *specs.WindowsHyperV) bool {
 		}
 		switch string(k) {
 		case "utilityVMPath":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.UtilityVMPath) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.UtilityVMPath) {
 				return false
 			}
 			seen[0] |= 0x1
 		default:
-			if !d.unknown(k, namesWindowsHyperV) {
+			if !d.Unknown(k, namesWindowsHyperV) {
 				return false
 			}
 		}
@@ -2719,16 +2720,16 @@ func decWindowsHyperV(d *decoder, v *specs.WindowsHyperV) bool {
 var namesWindowsNetwork = []string{"endpointList", "allowUnqualifiedDNSQuery", "DNSSearchList", "networkSharedContainerName", "networkNamespace"}
 
 // decWindowsNetwork decodes a specs.WindowsNetwork: null leaves it as it is.
-func decWindowsNetwork(d *decoder, v *specs.WindowsNetwork) bool {
-	if d.null() {
+func decWindowsNetwork(d *jsonscan.Decoder, v *specs.WindowsNetwork) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2742,7 +2743,7 @@ func decWindowsNetwork(d *decoder, v *specs.WindowsNetwork) bool {
 			}
 			seen[0] |= 0x1
 		case "allowUnqualifiedDNSQuery":
-			if seen[0]&0x2 != 0 || !decodeBool(d, &v.AllowUnqualifiedDNSQuery) {
+			if seen[0]&0x2 != 0 || !jsonscan.Bool(d, &v.AllowUnqualifiedDNSQuery) {
 				return false
 			}
 			seen[0] |= 0x2
@@ -2752,17 +2753,17 @@ func decWindowsNetwork(d *decoder, v *specs.WindowsNetwork) bool {
 			}
 			seen[0] |= 0x4
 		case "networkSharedContainerName":
-			if seen[0]&0x8 != 0 || !decodeString(d, &v.NetworkSharedContainerName) {
+			if seen[0]&0x8 != 0 || !jsonscan.String(d, &v.NetworkSharedContainerName) {
 				return false
 			}
 			seen[0] |= 0x8
 		case "networkNamespace":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.NetworkNamespace) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.NetworkNamespace) {
 				return false
 			}
 			seen[0] |= 0x10
 		default:
-			if !d.unknown(k, namesWindowsNetwork) {
+			if !d.Unknown(k, namesWindowsNetwork) {
 				return false
 			}
 		}
@@ -2773,16 +2774,16 @@ func decWindowsNetwork(d *decoder, v *specs.WindowsNetwork) bool {
 var namesHWConfig = []string{"deviceTree", "vcpus", "memory", "dtdevs", "iomems", "irqs"}
 
 // decHWConfig decodes a specs.HWConfig: null leaves it as it is.
-func decHWConfig(d *decoder, v *specs.HWConfig) bool {
-	if d.null() {
+func decHWConfig(d *jsonscan.Decoder, v *specs.HWConfig) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2791,7 +2792,7 @@ func decHWConfig(d *decoder, v *specs.HWConfig) bool {
 		}
 		switch string(k) {
 		case "deviceTree":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.DeviceTree) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.DeviceTree) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -2821,7 +2822,7 @@ func decHWConfig(d *decoder, v *specs.HWConfig) bool {
 			}
 			seen[0] |= 0x20
 		default:
-			if !d.unknown(k, namesHWConfig) {
+			if !d.Unknown(k, namesHWConfig) {
 				return false
 			}
 		}
@@ -2832,16 +2833,16 @@ func decHWConfig(d *decoder, v *specs.HWConfig) bool {
 var namesZOSNamespace = []string{"type", "path"}
 
 // decZOSNamespace decodes a specs.ZOSNamespace: null leaves it as it is.
-func decZOSNamespace(d *decoder, v *specs.ZOSNamespace) bool {
-	if d.null() {
+func decZOSNamespace(d *jsonscan.Decoder, v *specs.ZOSNamespace) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2850,17 +2851,17 @@ func decZOSNamespace(d *decoder, v *specs.ZOSNamespace) bool {
 		}
 		switch string(k) {
 		case "type":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Type) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Type) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "path":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesZOSNamespace) {
+			if !d.Unknown(k, namesZOSNamespace) {
 				return false
 			}
 		}
@@ -2871,16 +2872,16 @@ func decZOSNamespace(d *decoder, v *specs.ZOSNamespace) bool {
 var namesFreeBSDDevice = []string{"path", "mode"}
 
 // decFreeBSDDevice decodes a specs.FreeBSDDevice: null leaves it as it is.
-func decFreeBSDDevice(d *decoder, v *specs.FreeBSDDevice) bool {
-	if d.null() {
+func decFreeBSDDevice(d *jsonscan.Decoder, v *specs.FreeBSDDevice) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2889,7 +2890,7 @@ func decFreeBSDDevice(d *decoder, v *specs.FreeBSDDevice) bool {
 		}
 		switch string(k) {
 		case "path":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Path) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Path) {
 				return false
 			}
 			seen[0] |= 0x1
@@ -2899,7 +2900,7 @@ func decFreeBSDDevice(d *decoder, v *specs.FreeBSDDevice) bool {
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesFreeBSDDevice) {
+			if !d.Unknown(k, namesFreeBSDDevice) {
 				return false
 			}
 		}
@@ -2910,16 +2911,16 @@ func decFreeBSDDevice(d *decoder, v *specs.FreeBSDDevice) bool {
 var namesFreeBSDJail = []string{"parent", "host", "ip4", "ip4Addr", "ip6", "ip6Addr", "vnet", "interface", "vnetInterfaces", "sysvmsg", "sysvsem", "sysvshm", "enforceStatfs", "allow"}
 
 // decFreeBSDJail decodes a specs.FreeBSDJail: null leaves it as it is.
-func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
-	if d.null() {
+func decFreeBSDJail(d *jsonscan.Decoder, v *specs.FreeBSDJail) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -2928,17 +2929,17 @@ func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
 		}
 		switch string(k) {
 		case "parent":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Parent) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Parent) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "host":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Host) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Host) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "ip4":
-			if seen[0]&0x4 != 0 || !decodeString(d, &v.Ip4) {
+			if seen[0]&0x4 != 0 || !jsonscan.String(d, &v.Ip4) {
 				return false
 			}
 			seen[0] |= 0x4
@@ -2948,7 +2949,7 @@ func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
 			}
 			seen[0] |= 0x8
 		case "ip6":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.Ip6) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.Ip6) {
 				return false
 			}
 			seen[0] |= 0x10
@@ -2958,12 +2959,12 @@ func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
 			}
 			seen[0] |= 0x20
 		case "vnet":
-			if seen[0]&0x40 != 0 || !decodeString(d, &v.Vnet) {
+			if seen[0]&0x40 != 0 || !jsonscan.String(d, &v.Vnet) {
 				return false
 			}
 			seen[0] |= 0x40
 		case "interface":
-			if seen[0]&0x80 != 0 || !decodeString(d, &v.Interface) {
+			if seen[0]&0x80 != 0 || !jsonscan.String(d, &v.Interface) {
 				return false
 			}
 			seen[0] |= 0x80
@@ -2973,17 +2974,17 @@ func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
 			}
 			seen[0] |= 0x100
 		case "sysvmsg":
-			if seen[0]&0x200 != 0 || !decodeString(d, &v.SysVMsg) {
+			if seen[0]&0x200 != 0 || !jsonscan.String(d, &v.SysVMsg) {
 				return false
 			}
 			seen[0] |= 0x200
 		case "sysvsem":
-			if seen[0]&0x400 != 0 || !decodeString(d, &v.SysVSem) {
+			if seen[0]&0x400 != 0 || !jsonscan.String(d, &v.SysVSem) {
 				return false
 			}
 			seen[0] |= 0x400
 		case "sysvshm":
-			if seen[0]&0x800 != 0 || !decodeString(d, &v.SysVShm) {
+			if seen[0]&0x800 != 0 || !jsonscan.String(d, &v.SysVShm) {
 				return false
 			}
 			seen[0] |= 0x800
@@ -2998,7 +2999,7 @@ func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
 			}
 			seen[0] |= 0x2000
 		default:
-			if !d.unknown(k, namesFreeBSDJail) {
+			if !d.Unknown(k, namesFreeBSDJail) {
 				return false
 			}
 		}
@@ -3006,17 +3007,17 @@ func decFreeBSDJail(d *decoder, v *specs.FreeBSDJail) bool {
 }
 
 // decSliceLinuxSchedulerFlag decodes a []specs.LinuxSchedulerFlag: null sets nil, [] an empty slice.
-func decSliceLinuxSchedulerFlag(d *decoder, p *[]specs.LinuxSchedulerFlag) bool {
-	if d.null() {
+func decSliceLinuxSchedulerFlag(d *jsonscan.Decoder, p *[]specs.LinuxSchedulerFlag) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxSchedulerFlag, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3025,24 +3026,24 @@ func decSliceLinuxSchedulerFlag(d *decoder, p *[]specs.LinuxSchedulerFlag) bool 
 			return true
 		}
 		s = append(s, "")
-		if !decodeString(d, &s[len(s)-1]) {
+		if !jsonscan.String(d, &s[len(s)-1]) {
 			return false
 		}
 	}
 }
 
 // decSliceLinuxDeviceCgroup decodes a []specs.LinuxDeviceCgroup: null sets nil, [] an empty slice.
-func decSliceLinuxDeviceCgroup(d *decoder, p *[]specs.LinuxDeviceCgroup) bool {
-	if d.null() {
+func decSliceLinuxDeviceCgroup(d *jsonscan.Decoder, p *[]specs.LinuxDeviceCgroup) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxDeviceCgroup, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3058,8 +3059,8 @@ func decSliceLinuxDeviceCgroup(d *decoder, p *[]specs.LinuxDeviceCgroup) bool {
 }
 
 // decPtrLinuxMemory decodes a *specs.LinuxMemory: null sets nil, anything else a new value.
-func decPtrLinuxMemory(d *decoder, p **specs.LinuxMemory) bool {
-	if d.null() {
+func decPtrLinuxMemory(d *jsonscan.Decoder, p **specs.LinuxMemory) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3069,8 +3070,8 @@ func decPtrLinuxMemory(d *decoder, p **specs.LinuxMemory) bool {
 }
 
 // decPtrLinuxCPU decodes a *specs.LinuxCPU: null sets nil, anything else a new value.
-func decPtrLinuxCPU(d *decoder, p **specs.LinuxCPU) bool {
-	if d.null() {
+func decPtrLinuxCPU(d *jsonscan.Decoder, p **specs.LinuxCPU) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3080,8 +3081,8 @@ func decPtrLinuxCPU(d *decoder, p **specs.LinuxCPU) bool {
 }
 
 // decPtrLinuxPids decodes a *specs.LinuxPids: null sets nil, anything else a new value.
-func decPtrLinuxPids(d *decoder, p **specs.LinuxPids) bool {
-	if d.null() {
+func decPtrLinuxPids(d *jsonscan.Decoder, p **specs.LinuxPids) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3091,8 +3092,8 @@ func decPtrLinuxPids(d *decoder, p **specs.LinuxPids) bool {
 }
 
 // decPtrLinuxBlockIO decodes a *specs.LinuxBlockIO: null sets nil, anything else a new value.
-func decPtrLinuxBlockIO(d *decoder, p **specs.LinuxBlockIO) bool {
-	if d.null() {
+func decPtrLinuxBlockIO(d *jsonscan.Decoder, p **specs.LinuxBlockIO) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3102,17 +3103,17 @@ func decPtrLinuxBlockIO(d *decoder, p **specs.LinuxBlockIO) bool {
 }
 
 // decSliceLinuxHugepageLimit decodes a []specs.LinuxHugepageLimit: null sets nil, [] an empty slice.
-func decSliceLinuxHugepageLimit(d *decoder, p *[]specs.LinuxHugepageLimit) bool {
-	if d.null() {
+func decSliceLinuxHugepageLimit(d *jsonscan.Decoder, p *[]specs.LinuxHugepageLimit) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxHugepageLimit, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3128,8 +3129,8 @@ func decSliceLinuxHugepageLimit(d *decoder, p *[]specs.LinuxHugepageLimit) bool 
 }
 
 // decPtrLinuxNetwork decodes a *specs.LinuxNetwork: null sets nil, anything else a new value.
-func decPtrLinuxNetwork(d *decoder, p **specs.LinuxNetwork) bool {
-	if d.null() {
+func decPtrLinuxNetwork(d *jsonscan.Decoder, p **specs.LinuxNetwork) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3141,17 +3142,17 @@ func decPtrLinuxNetwork(d *decoder, p **specs.LinuxNetwork) bool {
 // decMapLinuxRdma decodes a map[string]specs.LinuxRdma: null sets nil, {} an empty map.
 // Each value is decoded from the zero value and the last of repeated
 // keys wins, as with encoding/json.
-func decMapLinuxRdma(d *decoder, p *map[string]specs.LinuxRdma) bool {
-	if d.null() {
+func decMapLinuxRdma(d *jsonscan.Decoder, p *map[string]specs.LinuxRdma) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	m := make(map[string]specs.LinuxRdma)
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3169,39 +3170,39 @@ func decMapLinuxRdma(d *decoder, p *map[string]specs.LinuxRdma) bool {
 }
 
 // decPtrFileMode decodes a *fs.FileMode: null sets nil, anything else a new value.
-func decPtrFileMode(d *decoder, p **fs.FileMode) bool {
-	if d.null() {
+func decPtrFileMode(d *jsonscan.Decoder, p **fs.FileMode) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(fs.FileMode)
 	*p = v
-	return decodeUint(d, v, 32)
+	return jsonscan.Uint(d, v, 32)
 }
 
 // decPtrUint decodes a *uint: null sets nil, anything else a new value.
-func decPtrUint(d *decoder, p **uint) bool {
-	if d.null() {
+func decPtrUint(d *jsonscan.Decoder, p **uint) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(uint)
 	*p = v
-	return decodeUint(d, v, 0)
+	return jsonscan.Uint(d, v, 0)
 }
 
 // decSliceArch decodes a []specs.Arch: null sets nil, [] an empty slice.
-func decSliceArch(d *decoder, p *[]specs.Arch) bool {
-	if d.null() {
+func decSliceArch(d *jsonscan.Decoder, p *[]specs.Arch) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.Arch, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3210,24 +3211,24 @@ func decSliceArch(d *decoder, p *[]specs.Arch) bool {
 			return true
 		}
 		s = append(s, "")
-		if !decodeString(d, &s[len(s)-1]) {
+		if !jsonscan.String(d, &s[len(s)-1]) {
 			return false
 		}
 	}
 }
 
 // decSliceLinuxSeccompFlag decodes a []specs.LinuxSeccompFlag: null sets nil, [] an empty slice.
-func decSliceLinuxSeccompFlag(d *decoder, p *[]specs.LinuxSeccompFlag) bool {
-	if d.null() {
+func decSliceLinuxSeccompFlag(d *jsonscan.Decoder, p *[]specs.LinuxSeccompFlag) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxSeccompFlag, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3236,24 +3237,24 @@ func decSliceLinuxSeccompFlag(d *decoder, p *[]specs.LinuxSeccompFlag) bool {
 			return true
 		}
 		s = append(s, "")
-		if !decodeString(d, &s[len(s)-1]) {
+		if !jsonscan.String(d, &s[len(s)-1]) {
 			return false
 		}
 	}
 }
 
 // decSliceLinuxSyscall decodes a []specs.LinuxSyscall: null sets nil, [] an empty slice.
-func decSliceLinuxSyscall(d *decoder, p *[]specs.LinuxSyscall) bool {
-	if d.null() {
+func decSliceLinuxSyscall(d *jsonscan.Decoder, p *[]specs.LinuxSyscall) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxSyscall, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3269,17 +3270,17 @@ func decSliceLinuxSyscall(d *decoder, p *[]specs.LinuxSyscall) bool {
 }
 
 // decSliceMemoryPolicyFlagType decodes a []specs.MemoryPolicyFlagType: null sets nil, [] an empty slice.
-func decSliceMemoryPolicyFlagType(d *decoder, p *[]specs.MemoryPolicyFlagType) bool {
-	if d.null() {
+func decSliceMemoryPolicyFlagType(d *jsonscan.Decoder, p *[]specs.MemoryPolicyFlagType) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.MemoryPolicyFlagType, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3288,24 +3289,24 @@ func decSliceMemoryPolicyFlagType(d *decoder, p *[]specs.MemoryPolicyFlagType) b
 			return true
 		}
 		s = append(s, "")
-		if !decodeString(d, &s[len(s)-1]) {
+		if !jsonscan.String(d, &s[len(s)-1]) {
 			return false
 		}
 	}
 }
 
 // decSliceLinuxPersonalityFlag decodes a []specs.LinuxPersonalityFlag: null sets nil, [] an empty slice.
-func decSliceLinuxPersonalityFlag(d *decoder, p *[]specs.LinuxPersonalityFlag) bool {
-	if d.null() {
+func decSliceLinuxPersonalityFlag(d *jsonscan.Decoder, p *[]specs.LinuxPersonalityFlag) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxPersonalityFlag, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3314,15 +3315,15 @@ func decSliceLinuxPersonalityFlag(d *decoder, p *[]specs.LinuxPersonalityFlag) b
 			return true
 		}
 		s = append(s, "")
-		if !decodeString(d, &s[len(s)-1]) {
+		if !jsonscan.String(d, &s[len(s)-1]) {
 			return false
 		}
 	}
 }
 
 // decPtrWindowsMemoryResources decodes a *specs.WindowsMemoryResources: null sets nil, anything else a new value.
-func decPtrWindowsMemoryResources(d *decoder, p **specs.WindowsMemoryResources) bool {
-	if d.null() {
+func decPtrWindowsMemoryResources(d *jsonscan.Decoder, p **specs.WindowsMemoryResources) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3332,8 +3333,8 @@ func decPtrWindowsMemoryResources(d *decoder, p **specs.WindowsMemoryResources) 
 }
 
 // decPtrWindowsCPUResources decodes a *specs.WindowsCPUResources: null sets nil, anything else a new value.
-func decPtrWindowsCPUResources(d *decoder, p **specs.WindowsCPUResources) bool {
-	if d.null() {
+func decPtrWindowsCPUResources(d *jsonscan.Decoder, p **specs.WindowsCPUResources) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3343,8 +3344,8 @@ func decPtrWindowsCPUResources(d *decoder, p **specs.WindowsCPUResources) bool {
 }
 
 // decPtrWindowsStorageResources decodes a *specs.WindowsStorageResources: null sets nil, anything else a new value.
-func decPtrWindowsStorageResources(d *decoder, p **specs.WindowsStorageResources) bool {
-	if d.null() {
+func decPtrWindowsStorageResources(d *jsonscan.Decoder, p **specs.WindowsStorageResources) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3354,28 +3355,28 @@ func decPtrWindowsStorageResources(d *decoder, p **specs.WindowsStorageResources
 }
 
 // decPtrUint64 decodes a *uint64: null sets nil, anything else a new value.
-func decPtrUint64(d *decoder, p **uint64) bool {
-	if d.null() {
+func decPtrUint64(d *jsonscan.Decoder, p **uint64) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(uint64)
 	*p = v
-	return decodeUint(d, v, 64)
+	return jsonscan.Uint(d, v, 64)
 }
 
 // decSliceIOMems decodes a []specs.IOMems: null sets nil, [] an empty slice.
-func decSliceIOMems(d *decoder, p *[]specs.IOMems) bool {
-	if d.null() {
+func decSliceIOMems(d *jsonscan.Decoder, p *[]specs.IOMems) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.IOMems, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -3391,8 +3392,8 @@ func decSliceIOMems(d *decoder, p *[]specs.IOMems) bool {
 }
 
 // decPtrFreeBSDJailAllow decodes a *specs.FreeBSDJailAllow: null sets nil, anything else a new value.
-func decPtrFreeBSDJailAllow(d *decoder, p **specs.FreeBSDJailAllow) bool {
-	if d.null() {
+func decPtrFreeBSDJailAllow(d *jsonscan.Decoder, p **specs.FreeBSDJailAllow) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
@@ -3405,16 +3406,16 @@ func decPtrFreeBSDJailAllow(d *decoder, p **specs.FreeBSDJailAllow) bool {
 var namesLinuxDeviceCgroup = []string{"allow", "type", "major", "minor", "access"}
 
 // decLinuxDeviceCgroup decodes a specs.LinuxDeviceCgroup: null leaves it as it is.
-func decLinuxDeviceCgroup(d *decoder, v *specs.LinuxDeviceCgroup) bool {
-	if d.null() {
+func decLinuxDeviceCgroup(d *jsonscan.Decoder, v *specs.LinuxDeviceCgroup) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3423,12 +3424,12 @@ func decLinuxDeviceCgroup(d *decoder, v *specs.LinuxDeviceCgroup) bool {
 		}
 		switch string(k) {
 		case "allow":
-			if seen[0]&0x1 != 0 || !decodeBool(d, &v.Allow) {
+			if seen[0]&0x1 != 0 || !jsonscan.Bool(d, &v.Allow) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "type":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Type) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Type) {
 				return false
 			}
 			seen[0] |= 0x2
@@ -3443,12 +3444,12 @@ func decLinuxDeviceCgroup(d *decoder, v *specs.LinuxDeviceCgroup) bool {
 			}
 			seen[0] |= 0x8
 		case "access":
-			if seen[0]&0x10 != 0 || !decodeString(d, &v.Access) {
+			if seen[0]&0x10 != 0 || !jsonscan.String(d, &v.Access) {
 				return false
 			}
 			seen[0] |= 0x10
 		default:
-			if !d.unknown(k, namesLinuxDeviceCgroup) {
+			if !d.Unknown(k, namesLinuxDeviceCgroup) {
 				return false
 			}
 		}
@@ -3459,16 +3460,16 @@ func decLinuxDeviceCgroup(d *decoder, v *specs.LinuxDeviceCgroup) bool {
 var namesLinuxMemory = []string{"limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness", "disableOOMKiller", "useHierarchy", "checkBeforeUpdate"}
 
 // decLinuxMemory decodes a specs.LinuxMemory: null leaves it as it is.
-func decLinuxMemory(d *decoder, v *specs.LinuxMemory) bool {
-	if d.null() {
+func decLinuxMemory(d *jsonscan.Decoder, v *specs.LinuxMemory) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3522,7 +3523,7 @@ func decLinuxMemory(d *decoder, v *specs.LinuxMemory) bool {
 			}
 			seen[0] |= 0x100
 		default:
-			if !d.unknown(k, namesLinuxMemory) {
+			if !d.Unknown(k, namesLinuxMemory) {
 				return false
 			}
 		}
@@ -3533,16 +3534,16 @@ func decLinuxMemory(d *decoder, v *specs.LinuxMemory) bool {
 var namesLinuxCPU = []string{"shares", "quota", "burst", "period", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle"}
 
 // decLinuxCPU decodes a specs.LinuxCPU: null leaves it as it is.
-func decLinuxCPU(d *decoder, v *specs.LinuxCPU) bool {
-	if d.null() {
+func decLinuxCPU(d *jsonscan.Decoder, v *specs.LinuxCPU) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3581,12 +3582,12 @@ func decLinuxCPU(d *decoder, v *specs.LinuxCPU) bool {
 			}
 			seen[0] |= 0x20
 		case "cpus":
-			if seen[0]&0x40 != 0 || !decodeString(d, &v.Cpus) {
+			if seen[0]&0x40 != 0 || !jsonscan.String(d, &v.Cpus) {
 				return false
 			}
 			seen[0] |= 0x40
 		case "mems":
-			if seen[0]&0x80 != 0 || !decodeString(d, &v.Mems) {
+			if seen[0]&0x80 != 0 || !jsonscan.String(d, &v.Mems) {
 				return false
 			}
 			seen[0] |= 0x80
@@ -3596,7 +3597,7 @@ func decLinuxCPU(d *decoder, v *specs.LinuxCPU) bool {
 			}
 			seen[0] |= 0x100
 		default:
-			if !d.unknown(k, namesLinuxCPU) {
+			if !d.Unknown(k, namesLinuxCPU) {
 				return false
 			}
 		}
@@ -3607,16 +3608,16 @@ func decLinuxCPU(d *decoder, v *specs.LinuxCPU) bool {
 var namesLinuxPids = []string{"limit"}
 
 // decLinuxPids decodes a specs.LinuxPids: null leaves it as it is.
-func decLinuxPids(d *decoder, v *specs.LinuxPids) bool {
-	if d.null() {
+func decLinuxPids(d *jsonscan.Decoder, v *specs.LinuxPids) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3630,7 +3631,7 @@ func decLinuxPids(d *decoder, v *specs.LinuxPids) bool {
 			}
 			seen[0] |= 0x1
 		default:
-			if !d.unknown(k, namesLinuxPids) {
+			if !d.Unknown(k, namesLinuxPids) {
 				return false
 			}
 		}
@@ -3641,16 +3642,16 @@ func decLinuxPids(d *decoder, v *specs.LinuxPids) bool {
 var namesLinuxBlockIO = []string{"weight", "leafWeight", "weightDevice", "throttleReadBpsDevice", "throttleWriteBpsDevice", "throttleReadIOPSDevice", "throttleWriteIOPSDevice"}
 
 // decLinuxBlockIO decodes a specs.LinuxBlockIO: null leaves it as it is.
-func decLinuxBlockIO(d *decoder, v *specs.LinuxBlockIO) bool {
-	if d.null() {
+func decLinuxBlockIO(d *jsonscan.Decoder, v *specs.LinuxBlockIO) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3694,7 +3695,7 @@ func decLinuxBlockIO(d *decoder, v *specs.LinuxBlockIO) bool {
 			}
 			seen[0] |= 0x40
 		default:
-			if !d.unknown(k, namesLinuxBlockIO) {
+			if !d.Unknown(k, namesLinuxBlockIO) {
 				return false
 			}
 		}
@@ -3705,16 +3706,16 @@ func decLinuxBlockIO(d *decoder, v *specs.LinuxBlockIO) bool {
 var namesLinuxHugepageLimit = []string{"pageSize", "limit"}
 
 // decLinuxHugepageLimit decodes a specs.LinuxHugepageLimit: null leaves it as it is.
-func decLinuxHugepageLimit(d *decoder, v *specs.LinuxHugepageLimit) bool {
-	if d.null() {
+func decLinuxHugepageLimit(d *jsonscan.Decoder, v *specs.LinuxHugepageLimit) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3723,17 +3724,17 @@ func decLinuxHugepageLimit(d *decoder, v *specs.LinuxHugepageLimit) bool {
 		}
 		switch string(k) {
 		case "pageSize":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Pagesize) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Pagesize) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "limit":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Limit, 64) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Limit, 64) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxHugepageLimit) {
+			if !d.Unknown(k, namesLinuxHugepageLimit) {
 				return false
 			}
 		}
@@ -3744,16 +3745,16 @@ func decLinuxHugepageLimit(d *decoder, v *specs.LinuxHugepageLimit) bool {
 var namesLinuxNetwork = []string{"classID", "priorities"}
 
 // decLinuxNetwork decodes a specs.LinuxNetwork: null leaves it as it is.
-func decLinuxNetwork(d *decoder, v *specs.LinuxNetwork) bool {
-	if d.null() {
+func decLinuxNetwork(d *jsonscan.Decoder, v *specs.LinuxNetwork) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3772,7 +3773,7 @@ func decLinuxNetwork(d *decoder, v *specs.LinuxNetwork) bool {
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxNetwork) {
+			if !d.Unknown(k, namesLinuxNetwork) {
 				return false
 			}
 		}
@@ -3783,16 +3784,16 @@ func decLinuxNetwork(d *decoder, v *specs.LinuxNetwork) bool {
 var namesLinuxRdma = []string{"hcaHandles", "hcaObjects"}
 
 // decLinuxRdma decodes a specs.LinuxRdma: null leaves it as it is.
-func decLinuxRdma(d *decoder, v *specs.LinuxRdma) bool {
-	if d.null() {
+func decLinuxRdma(d *jsonscan.Decoder, v *specs.LinuxRdma) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3811,7 +3812,7 @@ func decLinuxRdma(d *decoder, v *specs.LinuxRdma) bool {
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxRdma) {
+			if !d.Unknown(k, namesLinuxRdma) {
 				return false
 			}
 		}
@@ -3822,16 +3823,16 @@ func decLinuxRdma(d *decoder, v *specs.LinuxRdma) bool {
 var namesLinuxSyscall = []string{"names", "action", "errnoRet", "args"}
 
 // decLinuxSyscall decodes a specs.LinuxSyscall: null leaves it as it is.
-func decLinuxSyscall(d *decoder, v *specs.LinuxSyscall) bool {
-	if d.null() {
+func decLinuxSyscall(d *jsonscan.Decoder, v *specs.LinuxSyscall) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3845,7 +3846,7 @@ func decLinuxSyscall(d *decoder, v *specs.LinuxSyscall) bool {
 			}
 			seen[0] |= 0x1
 		case "action":
-			if seen[0]&0x2 != 0 || !decodeString(d, &v.Action) {
+			if seen[0]&0x2 != 0 || !jsonscan.String(d, &v.Action) {
 				return false
 			}
 			seen[0] |= 0x2
@@ -3860,7 +3861,7 @@ func decLinuxSyscall(d *decoder, v *specs.LinuxSyscall) bool {
 			}
 			seen[0] |= 0x8
 		default:
-			if !d.unknown(k, namesLinuxSyscall) {
+			if !d.Unknown(k, namesLinuxSyscall) {
 				return false
 			}
 		}
@@ -3871,16 +3872,16 @@ func decLinuxSyscall(d *decoder, v *specs.LinuxSyscall) bool {
 var namesWindowsMemoryResources = []string{"limit"}
 
 // decWindowsMemoryResources decodes a specs.WindowsMemoryResources: null leaves it as it is.
-func decWindowsMemoryResources(d *decoder, v *specs.WindowsMemoryResources) bool {
-	if d.null() {
+func decWindowsMemoryResources(d *jsonscan.Decoder, v *specs.WindowsMemoryResources) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3894,7 +3895,7 @@ func decWindowsMemoryResources(d *decoder, v *specs.WindowsMemoryResources) bool
 			}
 			seen[0] |= 0x1
 		default:
-			if !d.unknown(k, namesWindowsMemoryResources) {
+			if !d.Unknown(k, namesWindowsMemoryResources) {
 				return false
 			}
 		}
@@ -3905,16 +3906,16 @@ func decWindowsMemoryResources(d *decoder, v *specs.WindowsMemoryResources) bool
 var namesWindowsCPUResources = []string{"count", "shares", "maximum", "affinity"}
 
 // decWindowsCPUResources decodes a specs.WindowsCPUResources: null leaves it as it is.
-func decWindowsCPUResources(d *decoder, v *specs.WindowsCPUResources) bool {
-	if d.null() {
+func decWindowsCPUResources(d *jsonscan.Decoder, v *specs.WindowsCPUResources) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3943,7 +3944,7 @@ func decWindowsCPUResources(d *decoder, v *specs.WindowsCPUResources) bool {
 			}
 			seen[0] |= 0x8
 		default:
-			if !d.unknown(k, namesWindowsCPUResources) {
+			if !d.Unknown(k, namesWindowsCPUResources) {
 				return false
 			}
 		}
@@ -3954,16 +3955,16 @@ func decWindowsCPUResources(d *decoder, v *specs.WindowsCPUResources) bool {
 var namesWindowsStorageResources = []string{"iops", "bps", "sandboxSize"}
 
 // decWindowsStorageResources decodes a specs.WindowsStorageResources: null leaves it as it is.
-func decWindowsStorageResources(d *decoder, v *specs.WindowsStorageResources) bool {
-	if d.null() {
+func decWindowsStorageResources(d *jsonscan.Decoder, v *specs.WindowsStorageResources) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -3987,7 +3988,7 @@ func decWindowsStorageResources(d *decoder, v *specs.WindowsStorageResources) bo
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesWindowsStorageResources) {
+			if !d.Unknown(k, namesWindowsStorageResources) {
 				return false
 			}
 		}
@@ -3998,16 +3999,16 @@ func decWindowsStorageResources(d *decoder, v *specs.WindowsStorageResources) bo
 var namesIOMems = []string{"firstGFN", "firstMFN", "nrMFNs"}
 
 // decIOMems decodes a specs.IOMems: null leaves it as it is.
-func decIOMems(d *decoder, v *specs.IOMems) bool {
-	if d.null() {
+func decIOMems(d *jsonscan.Decoder, v *specs.IOMems) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4031,7 +4032,7 @@ func decIOMems(d *decoder, v *specs.IOMems) bool {
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesIOMems) {
+			if !d.Unknown(k, namesIOMems) {
 				return false
 			}
 		}
@@ -4042,16 +4043,16 @@ func decIOMems(d *decoder, v *specs.IOMems) bool {
 var namesFreeBSDJailAllow = []string{"setHostname", "rawSockets", "chflags", "mount", "quotas", "socketAf", "mlock", "reservedPorts", "suser"}
 
 // decFreeBSDJailAllow decodes a specs.FreeBSDJailAllow: null leaves it as it is.
-func decFreeBSDJailAllow(d *decoder, v *specs.FreeBSDJailAllow) bool {
-	if d.null() {
+func decFreeBSDJailAllow(d *jsonscan.Decoder, v *specs.FreeBSDJailAllow) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4060,17 +4061,17 @@ func decFreeBSDJailAllow(d *decoder, v *specs.FreeBSDJailAllow) bool {
 		}
 		switch string(k) {
 		case "setHostname":
-			if seen[0]&0x1 != 0 || !decodeBool(d, &v.SetHostname) {
+			if seen[0]&0x1 != 0 || !jsonscan.Bool(d, &v.SetHostname) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "rawSockets":
-			if seen[0]&0x2 != 0 || !decodeBool(d, &v.RawSockets) {
+			if seen[0]&0x2 != 0 || !jsonscan.Bool(d, &v.RawSockets) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "chflags":
-			if seen[0]&0x4 != 0 || !decodeBool(d, &v.Chflags) {
+			if seen[0]&0x4 != 0 || !jsonscan.Bool(d, &v.Chflags) {
 				return false
 			}
 			seen[0] |= 0x4
@@ -4080,32 +4081,32 @@ func decFreeBSDJailAllow(d *decoder, v *specs.FreeBSDJailAllow) bool {
 			}
 			seen[0] |= 0x8
 		case "quotas":
-			if seen[0]&0x10 != 0 || !decodeBool(d, &v.Quotas) {
+			if seen[0]&0x10 != 0 || !jsonscan.Bool(d, &v.Quotas) {
 				return false
 			}
 			seen[0] |= 0x10
 		case "socketAf":
-			if seen[0]&0x20 != 0 || !decodeBool(d, &v.SocketAf) {
+			if seen[0]&0x20 != 0 || !jsonscan.Bool(d, &v.SocketAf) {
 				return false
 			}
 			seen[0] |= 0x20
 		case "mlock":
-			if seen[0]&0x40 != 0 || !decodeBool(d, &v.Mlock) {
+			if seen[0]&0x40 != 0 || !jsonscan.Bool(d, &v.Mlock) {
 				return false
 			}
 			seen[0] |= 0x40
 		case "reservedPorts":
-			if seen[0]&0x80 != 0 || !decodeBool(d, &v.ReservedPorts) {
+			if seen[0]&0x80 != 0 || !jsonscan.Bool(d, &v.ReservedPorts) {
 				return false
 			}
 			seen[0] |= 0x80
 		case "suser":
-			if seen[0]&0x100 != 0 || !decodeBool(d, &v.Suser) {
+			if seen[0]&0x100 != 0 || !jsonscan.Bool(d, &v.Suser) {
 				return false
 			}
 			seen[0] |= 0x100
 		default:
-			if !d.unknown(k, namesFreeBSDJailAllow) {
+			if !d.Unknown(k, namesFreeBSDJailAllow) {
 				return false
 			}
 		}
@@ -4113,50 +4114,50 @@ func decFreeBSDJailAllow(d *decoder, v *specs.FreeBSDJailAllow) bool {
 }
 
 // decPtrInt64 decodes a *int64: null sets nil, anything else a new value.
-func decPtrInt64(d *decoder, p **int64) bool {
-	if d.null() {
+func decPtrInt64(d *jsonscan.Decoder, p **int64) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(int64)
 	*p = v
-	return decodeInt(d, v, 64)
+	return jsonscan.Int(d, v, 64)
 }
 
 // decPtrBool decodes a *bool: null sets nil, anything else a new value.
-func decPtrBool(d *decoder, p **bool) bool {
-	if d.null() {
+func decPtrBool(d *jsonscan.Decoder, p **bool) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(bool)
 	*p = v
-	return decodeBool(d, v)
+	return jsonscan.Bool(d, v)
 }
 
 // decPtrUint16 decodes a *uint16: null sets nil, anything else a new value.
-func decPtrUint16(d *decoder, p **uint16) bool {
-	if d.null() {
+func decPtrUint16(d *jsonscan.Decoder, p **uint16) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
 	v := new(uint16)
 	*p = v
-	return decodeUint(d, v, 16)
+	return jsonscan.Uint(d, v, 16)
 }
 
 // decSliceLinuxWeightDevice decodes a []specs.LinuxWeightDevice: null sets nil, [] an empty slice.
-func decSliceLinuxWeightDevice(d *decoder, p *[]specs.LinuxWeightDevice) bool {
-	if d.null() {
+func decSliceLinuxWeightDevice(d *jsonscan.Decoder, p *[]specs.LinuxWeightDevice) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxWeightDevice, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -4172,17 +4173,17 @@ func decSliceLinuxWeightDevice(d *decoder, p *[]specs.LinuxWeightDevice) bool {
 }
 
 // decSliceLinuxThrottleDevice decodes a []specs.LinuxThrottleDevice: null sets nil, [] an empty slice.
-func decSliceLinuxThrottleDevice(d *decoder, p *[]specs.LinuxThrottleDevice) bool {
-	if d.null() {
+func decSliceLinuxThrottleDevice(d *jsonscan.Decoder, p *[]specs.LinuxThrottleDevice) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxThrottleDevice, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -4198,17 +4199,17 @@ func decSliceLinuxThrottleDevice(d *decoder, p *[]specs.LinuxThrottleDevice) boo
 }
 
 // decSliceLinuxInterfacePriority decodes a []specs.LinuxInterfacePriority: null sets nil, [] an empty slice.
-func decSliceLinuxInterfacePriority(d *decoder, p *[]specs.LinuxInterfacePriority) bool {
-	if d.null() {
+func decSliceLinuxInterfacePriority(d *jsonscan.Decoder, p *[]specs.LinuxInterfacePriority) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxInterfacePriority, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -4224,17 +4225,17 @@ func decSliceLinuxInterfacePriority(d *decoder, p *[]specs.LinuxInterfacePriorit
 }
 
 // decSliceLinuxSeccompArg decodes a []specs.LinuxSeccompArg: null sets nil, [] an empty slice.
-func decSliceLinuxSeccompArg(d *decoder, p *[]specs.LinuxSeccompArg) bool {
-	if d.null() {
+func decSliceLinuxSeccompArg(d *jsonscan.Decoder, p *[]specs.LinuxSeccompArg) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.LinuxSeccompArg, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -4250,17 +4251,17 @@ func decSliceLinuxSeccompArg(d *decoder, p *[]specs.LinuxSeccompArg) bool {
 }
 
 // decSliceWindowsCPUGroupAffinity decodes a []specs.WindowsCPUGroupAffinity: null sets nil, [] an empty slice.
-func decSliceWindowsCPUGroupAffinity(d *decoder, p *[]specs.WindowsCPUGroupAffinity) bool {
-	if d.null() {
+func decSliceWindowsCPUGroupAffinity(d *jsonscan.Decoder, p *[]specs.WindowsCPUGroupAffinity) bool {
+	if d.Null() {
 		*p = nil
 		return true
 	}
-	if !d.open('[') {
+	if !d.Open('[') {
 		return false
 	}
 	s := make([]specs.WindowsCPUGroupAffinity, 0)
 	for n := 0; ; n++ {
-		done, ok := d.elem(n)
+		done, ok := d.Elem(n)
 		if !ok {
 			return false
 		}
@@ -4279,16 +4280,16 @@ func decSliceWindowsCPUGroupAffinity(d *decoder, p *[]specs.WindowsCPUGroupAffin
 var namesLinuxWeightDevice = []string{"major", "minor", "weight", "leafWeight"}
 
 // decLinuxWeightDevice decodes a specs.LinuxWeightDevice: null leaves it as it is.
-func decLinuxWeightDevice(d *decoder, v *specs.LinuxWeightDevice) bool {
-	if d.null() {
+func decLinuxWeightDevice(d *jsonscan.Decoder, v *specs.LinuxWeightDevice) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4297,12 +4298,12 @@ func decLinuxWeightDevice(d *decoder, v *specs.LinuxWeightDevice) bool {
 		}
 		switch string(k) {
 		case "major":
-			if seen[0]&0x1 != 0 || !decodeInt(d, &v.Major, 64) {
+			if seen[0]&0x1 != 0 || !jsonscan.Int(d, &v.Major, 64) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "minor":
-			if seen[0]&0x2 != 0 || !decodeInt(d, &v.Minor, 64) {
+			if seen[0]&0x2 != 0 || !jsonscan.Int(d, &v.Minor, 64) {
 				return false
 			}
 			seen[0] |= 0x2
@@ -4317,7 +4318,7 @@ func decLinuxWeightDevice(d *decoder, v *specs.LinuxWeightDevice) bool {
 			}
 			seen[0] |= 0x8
 		default:
-			if !d.unknown(k, namesLinuxWeightDevice) {
+			if !d.Unknown(k, namesLinuxWeightDevice) {
 				return false
 			}
 		}
@@ -4328,16 +4329,16 @@ func decLinuxWeightDevice(d *decoder, v *specs.LinuxWeightDevice) bool {
 var namesLinuxThrottleDevice = []string{"major", "minor", "rate"}
 
 // decLinuxThrottleDevice decodes a specs.LinuxThrottleDevice: null leaves it as it is.
-func decLinuxThrottleDevice(d *decoder, v *specs.LinuxThrottleDevice) bool {
-	if d.null() {
+func decLinuxThrottleDevice(d *jsonscan.Decoder, v *specs.LinuxThrottleDevice) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4346,22 +4347,22 @@ func decLinuxThrottleDevice(d *decoder, v *specs.LinuxThrottleDevice) bool {
 		}
 		switch string(k) {
 		case "major":
-			if seen[0]&0x1 != 0 || !decodeInt(d, &v.Major, 64) {
+			if seen[0]&0x1 != 0 || !jsonscan.Int(d, &v.Major, 64) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "minor":
-			if seen[0]&0x2 != 0 || !decodeInt(d, &v.Minor, 64) {
+			if seen[0]&0x2 != 0 || !jsonscan.Int(d, &v.Minor, 64) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "rate":
-			if seen[0]&0x4 != 0 || !decodeUint(d, &v.Rate, 64) {
+			if seen[0]&0x4 != 0 || !jsonscan.Uint(d, &v.Rate, 64) {
 				return false
 			}
 			seen[0] |= 0x4
 		default:
-			if !d.unknown(k, namesLinuxThrottleDevice) {
+			if !d.Unknown(k, namesLinuxThrottleDevice) {
 				return false
 			}
 		}
@@ -4372,16 +4373,16 @@ func decLinuxThrottleDevice(d *decoder, v *specs.LinuxThrottleDevice) bool {
 var namesLinuxInterfacePriority = []string{"name", "priority"}
 
 // decLinuxInterfacePriority decodes a specs.LinuxInterfacePriority: null leaves it as it is.
-func decLinuxInterfacePriority(d *decoder, v *specs.LinuxInterfacePriority) bool {
-	if d.null() {
+func decLinuxInterfacePriority(d *jsonscan.Decoder, v *specs.LinuxInterfacePriority) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4390,17 +4391,17 @@ func decLinuxInterfacePriority(d *decoder, v *specs.LinuxInterfacePriority) bool
 		}
 		switch string(k) {
 		case "name":
-			if seen[0]&0x1 != 0 || !decodeString(d, &v.Name) {
+			if seen[0]&0x1 != 0 || !jsonscan.String(d, &v.Name) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "priority":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Priority, 32) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Priority, 32) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesLinuxInterfacePriority) {
+			if !d.Unknown(k, namesLinuxInterfacePriority) {
 				return false
 			}
 		}
@@ -4411,16 +4412,16 @@ func decLinuxInterfacePriority(d *decoder, v *specs.LinuxInterfacePriority) bool
 var namesLinuxSeccompArg = []string{"index", "value", "valueTwo", "op"}
 
 // decLinuxSeccompArg decodes a specs.LinuxSeccompArg: null leaves it as it is.
-func decLinuxSeccompArg(d *decoder, v *specs.LinuxSeccompArg) bool {
-	if d.null() {
+func decLinuxSeccompArg(d *jsonscan.Decoder, v *specs.LinuxSeccompArg) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4429,27 +4430,27 @@ func decLinuxSeccompArg(d *decoder, v *specs.LinuxSeccompArg) bool {
 		}
 		switch string(k) {
 		case "index":
-			if seen[0]&0x1 != 0 || !decodeUint(d, &v.Index, 0) {
+			if seen[0]&0x1 != 0 || !jsonscan.Uint(d, &v.Index, 0) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "value":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Value, 64) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Value, 64) {
 				return false
 			}
 			seen[0] |= 0x2
 		case "valueTwo":
-			if seen[0]&0x4 != 0 || !decodeUint(d, &v.ValueTwo, 64) {
+			if seen[0]&0x4 != 0 || !jsonscan.Uint(d, &v.ValueTwo, 64) {
 				return false
 			}
 			seen[0] |= 0x4
 		case "op":
-			if seen[0]&0x8 != 0 || !decodeString(d, &v.Op) {
+			if seen[0]&0x8 != 0 || !jsonscan.String(d, &v.Op) {
 				return false
 			}
 			seen[0] |= 0x8
 		default:
-			if !d.unknown(k, namesLinuxSeccompArg) {
+			if !d.Unknown(k, namesLinuxSeccompArg) {
 				return false
 			}
 		}
@@ -4460,16 +4461,16 @@ func decLinuxSeccompArg(d *decoder, v *specs.LinuxSeccompArg) bool {
 var namesWindowsCPUGroupAffinity = []string{"mask", "group"}
 
 // decWindowsCPUGroupAffinity decodes a specs.WindowsCPUGroupAffinity: null leaves it as it is.
-func decWindowsCPUGroupAffinity(d *decoder, v *specs.WindowsCPUGroupAffinity) bool {
-	if d.null() {
+func decWindowsCPUGroupAffinity(d *jsonscan.Decoder, v *specs.WindowsCPUGroupAffinity) bool {
+	if d.Null() {
 		return true
 	}
-	if !d.open('{') {
+	if !d.Open('{') {
 		return false
 	}
 	var seen [1]uint64
 	for n := 0; ; n++ {
-		k, done, ok := d.key(n)
+		k, done, ok := d.Key(n)
 		if !ok {
 			return false
 		}
@@ -4478,17 +4479,17 @@ func decWindowsCPUGroupAffinity(d *decoder, v *specs.WindowsCPUGroupAffinity) bo
 		}
 		switch string(k) {
 		case "mask":
-			if seen[0]&0x1 != 0 || !decodeUint(d, &v.Mask, 64) {
+			if seen[0]&0x1 != 0 || !jsonscan.Uint(d, &v.Mask, 64) {
 				return false
 			}
 			seen[0] |= 0x1
 		case "group":
-			if seen[0]&0x2 != 0 || !decodeUint(d, &v.Group, 32) {
+			if seen[0]&0x2 != 0 || !jsonscan.Uint(d, &v.Group, 32) {
 				return false
 			}
 			seen[0] |= 0x2
 		default:
-			if !d.unknown(k, namesWindowsCPUGroupAffinity) {
+			if !d.Unknown(k, namesWindowsCPUGroupAffinity) {
 				return false
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/oci-run/oci-run/internal/jsonscan"
 	"github.com/oci-run/oci-run/specconv/internal/specjson/internal/gen"
 )
 
@@ -265,7 +266,7 @@ func TestEdgeCases(t *testing.T) {
 // TestDeepUnknownValues checks the nesting limit of skipped values: below
 // it they are skipped, above it declined; encoding/json takes both.
 func TestDeepUnknownValues(t *testing.T) {
-	for _, depth := range []int{1, maxSkipDepth - 1, maxSkipDepth, maxSkipDepth + 1, 5000} {
+	for _, depth := range []int{1, jsonscan.MaxSkipDepth - 1, jsonscan.MaxSkipDepth, jsonscan.MaxSkipDepth + 1, 5000} {
 		for _, open := range []string{"[", `{"a":`} {
 			closer := "]"
 			if open != "[" {
@@ -276,7 +277,7 @@ func TestDeepUnknownValues(t *testing.T) {
 			if !unmarshaled {
 				t.Fatalf("json.Unmarshal rejects depth %d", depth)
 			}
-			if want := depth <= maxSkipDepth; decoded != want {
+			if want := depth <= jsonscan.MaxSkipDepth; decoded != want {
 				t.Errorf("depth %d of %q: Decode = %v, want %v", depth, open, decoded, want)
 			}
 		}

@@ -207,8 +207,8 @@ func TestGenerateDeclines(t *testing.T) {
 	for _, s := range []string{
 		"// Declined: promoted through an embedded pointer.\n\t\t\treturn false",
 		"// Declined: the ,string option.\n\t\t\treturn false",
-		"func decRawMessage(d *decoder, p *json.RawMessage) bool {\n\treturn false\n}",
-		"func decFloat64(d *decoder, p *float64) bool {\n\treturn d.null()\n}",
+		"func decRawMessage(d *jsonscan.Decoder, p *json.RawMessage) bool {\n\treturn false\n}",
+		"func decFloat64(d *jsonscan.Decoder, p *float64) bool {\n\treturn d.Null()\n}",
 	} {
 		if !strings.Contains(string(src), s) {
 			t.Errorf("the generated code lacks %q", s)

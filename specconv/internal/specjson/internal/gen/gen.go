@@ -65,6 +65,9 @@ func Spec() ([]byte, *Model, error) {
 	return src, m, nil
 }
 
+// scanPkg is the scanner the generated functions drive.
+const scanPkg = "github.com/oci-run/oci-run/internal/jsonscan"
+
 // Generate writes the decode functions for struct type root into a file of
 // package pkg. The file relies on the decoder of package specjson (scan.go);
 // the function for root is named "dec" followed by root's name.
@@ -73,7 +76,7 @@ func Generate(pkg string, root reflect.Type) ([]byte, *Model, error) {
 		return nil, nil, fmt.Errorf("gen: root %v is not a named struct type", root)
 	}
 	g := &generator{
-		imports: map[string]string{},
+		imports: map[string]string{scanPkg: "jsonscan"},
 		funcs:   map[reflect.Type]string{},
 		taken:   map[string]reflect.Type{},
 	}
@@ -301,13 +304,13 @@ func (g *generator) decodeCall(t reflect.Type, ptr string) string {
 	if unsupported(t) == "" {
 		switch t.Kind() {
 		case reflect.String:
-			return fmt.Sprintf("decodeString(d, %s)", ptr)
+			return fmt.Sprintf("jsonscan.String(d, %s)", ptr)
 		case reflect.Bool:
-			return fmt.Sprintf("decodeBool(d, %s)", ptr)
+			return fmt.Sprintf("jsonscan.Bool(d, %s)", ptr)
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			return fmt.Sprintf("decodeInt(d, %s, %d)", ptr, bits(t))
+			return fmt.Sprintf("jsonscan.Int(d, %s, %d)", ptr, bits(t))
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			return fmt.Sprintf("decodeUint(d, %s, %d)", ptr, bits(t))
+			return fmt.Sprintf("jsonscan.Uint(d, %s, %d)", ptr, bits(t))
 		}
 	}
 	return fmt.Sprintf("%s(d, %s)", g.funcName(t), ptr)
@@ -344,16 +347,16 @@ func (g *generator) genFunc(t reflect.Type) {
 	if reason := unsupported(t); reason != "" {
 		g.printf("\n// %s declines values of type %s (%s)", name, te, reason)
 		if !nullDecodes(t) {
-			g.printf(", even null.\nfunc %s(d *decoder, p *%s) bool {\nreturn false\n}\n", name, te)
+			g.printf(", even null.\nfunc %s(d *jsonscan.Decoder, p *%s) bool {\nreturn false\n}\n", name, te)
 			return
 		}
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
 			g.printf(",\n// except null, which sets nil.\n")
-			g.printf("func %s(d *decoder, p *%s) bool {\nif d.null() {\n*p = nil\nreturn true\n}\nreturn false\n}\n", name, te)
+			g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\nif d.Null() {\n*p = nil\nreturn true\n}\nreturn false\n}\n", name, te)
 		default:
 			g.printf(",\n// except null, which leaves the value as it is.\n")
-			g.printf("func %s(d *decoder, p *%s) bool {\nreturn d.null()\n}\n", name, te)
+			g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\nreturn d.Null()\n}\n", name, te)
 		}
 		return
 	}
@@ -362,16 +365,16 @@ func (g *generator) genFunc(t reflect.Type) {
 		g.genStruct(t, name, te)
 	case reflect.Pointer:
 		g.printf("\n// %s decodes a %s: null sets nil, anything else a new value.\n", name, te)
-		g.printf("func %s(d *decoder, p *%s) bool {\n", name, te)
-		g.printf("if d.null() {\n*p = nil\nreturn true\n}\n")
+		g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\n", name, te)
+		g.printf("if d.Null() {\n*p = nil\nreturn true\n}\n")
 		g.printf("v := new(%s)\n*p = v\nreturn %s\n}\n", g.typeExpr(t.Elem()), g.decodeCall(t.Elem(), "v"))
 	case reflect.Slice:
 		g.printf("\n// %s decodes a %s: null sets nil, [] an empty slice.\n", name, te)
-		g.printf("func %s(d *decoder, p *%s) bool {\n", name, te)
-		g.printf("if d.null() {\n*p = nil\nreturn true\n}\n")
-		g.printf("if !d.open('[') {\nreturn false\n}\n")
+		g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\n", name, te)
+		g.printf("if d.Null() {\n*p = nil\nreturn true\n}\n")
+		g.printf("if !d.Open('[') {\nreturn false\n}\n")
 		g.printf("s := make(%s, 0)\n", te)
-		g.printf("for n := 0; ; n++ {\ndone, ok := d.elem(n)\nif !ok {\nreturn false\n}\n")
+		g.printf("for n := 0; ; n++ {\ndone, ok := d.Elem(n)\nif !ok {\nreturn false\n}\n")
 		g.printf("if done {\n*p = s\nreturn true\n}\n")
 		g.printf("s = append(s, %s)\n", g.zero(t.Elem()))
 		g.printf("if !%s {\nreturn false\n}\n}\n}\n", g.decodeCall(t.Elem(), "&s[len(s)-1]"))
@@ -382,11 +385,11 @@ func (g *generator) genFunc(t reflect.Type) {
 		}
 		g.printf("\n// %s decodes a %s: null sets nil, {} an empty map.\n", name, te)
 		g.printf("// Each value is decoded from the zero value and the last of repeated\n// keys wins, as with encoding/json.\n")
-		g.printf("func %s(d *decoder, p *%s) bool {\n", name, te)
-		g.printf("if d.null() {\n*p = nil\nreturn true\n}\n")
-		g.printf("if !d.open('{') {\nreturn false\n}\n")
+		g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\n", name, te)
+		g.printf("if d.Null() {\n*p = nil\nreturn true\n}\n")
+		g.printf("if !d.Open('{') {\nreturn false\n}\n")
 		g.printf("m := make(%s)\n", te)
-		g.printf("for n := 0; ; n++ {\nk, done, ok := d.key(n)\nif !ok {\nreturn false\n}\n")
+		g.printf("for n := 0; ; n++ {\nk, done, ok := d.Key(n)\nif !ok {\nreturn false\n}\n")
 		g.printf("if done {\n*p = m\nreturn true\n}\n")
 		g.printf("key := string(k)\nvar e %s\n", g.typeExpr(t.Elem()))
 		g.printf("if !%s {\nreturn false\n}\n", g.decodeCall(t.Elem(), "&e"))
@@ -410,13 +413,13 @@ func (g *generator) genStruct(t reflect.Type, name, te string) {
 		g.printf("}\n")
 	}
 	g.printf("\n// %s decodes a %s: null leaves it as it is.\n", name, te)
-	g.printf("func %s(d *decoder, v *%s) bool {\n", name, te)
-	g.printf("if d.null() {\nreturn true\n}\n")
-	g.printf("if !d.open('{') {\nreturn false\n}\n")
+	g.printf("func %s(d *jsonscan.Decoder, v *%s) bool {\n", name, te)
+	g.printf("if d.Null() {\nreturn true\n}\n")
+	g.printf("if !d.Open('{') {\nreturn false\n}\n")
 	if len(fields) > 0 {
 		g.printf("var seen [%d]uint64\n", (len(fields)+63)/64)
 	}
-	g.printf("for n := 0; ; n++ {\nk, done, ok := d.key(n)\nif !ok {\nreturn false\n}\n")
+	g.printf("for n := 0; ; n++ {\nk, done, ok := d.Key(n)\nif !ok {\nreturn false\n}\n")
 	g.printf("if done {\nreturn true\n}\n")
 	g.printf("switch string(k) {\n")
 	for i, f := range fields {
@@ -432,7 +435,7 @@ func (g *generator) genStruct(t reflect.Type, name, te string) {
 		g.printf("if seen[%d]&%#x != 0 || !%s {\nreturn false\n}\n", word, bit, g.decodeCall(f.typ, "&v."+f.sel))
 		g.printf("seen[%d] |= %#x\n", word, bit)
 	}
-	g.printf("default:\nif !d.unknown(k, %s) {\nreturn false\n}\n}\n}\n}\n", names)
+	g.printf("default:\nif !d.Unknown(k, %s) {\nreturn false\n}\n}\n}\n}\n", names)
 }
 
 // walkModel records the member paths under type t, at path prefix, and

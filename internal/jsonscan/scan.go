@@ -1,4 +1,13 @@
-package specjson
+// Package jsonscan is a small JSON scanner for hand-written and generated
+// decoders that must give exactly encoding/json's result or decline: the
+// decoders of config.json (specconv/internal/specjson) and state.json
+// (libcontainer). It builds nothing at run time, so a short-lived process
+// does not pay encoding/json's first-use cost (building reflective
+// decoders, ~0.5-2 ms per type tree).
+//
+// Every method reports false on anything it does not accept; the caller
+// then stops and falls back to encoding/json.
+package jsonscan
 
 import (
 	"strconv"
@@ -7,15 +16,15 @@ import (
 	"unicode/utf8"
 )
 
-// maxSkipDepth bounds the nesting of a skipped value (the value of an
+// MaxSkipDepth bounds the nesting of a skipped value (the value of an
 // unknown key). encoding/json allows deeper documents; a deeper one is
 // declined, which keeps the recursion of skip small.
-const maxSkipDepth = 200
+const MaxSkipDepth = 200
 
-// decoder is the scanner the generated decode functions drive. Every
+// Decoder is the scanner the generated decode functions drive. Every
 // method reports false on anything it does not accept, and the decoding
 // then stops: the caller falls back to encoding/json.
-type decoder struct {
+type Decoder struct {
 	data []byte
 	pos  int
 	// buf holds the last string that needed unescaping. A key returned by
@@ -23,8 +32,17 @@ type decoder struct {
 	buf []byte
 }
 
-// peek skips whitespace and returns the next byte, or 0 at the end.
-func (d *decoder) peek() byte {
+// New returns a Decoder reading data from its start.
+func New(data []byte) *Decoder { return &Decoder{data: data} }
+
+// End reports whether only whitespace is left: the document is complete.
+func (d *Decoder) End() bool {
+	d.Peek()
+	return d.pos == len(d.data)
+}
+
+// Peek skips whitespace and returns the next byte, or 0 at the end.
+func (d *Decoder) Peek() byte {
 	for d.pos < len(d.data) {
 		switch c := d.data[d.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -36,41 +54,41 @@ func (d *decoder) peek() byte {
 	return 0
 }
 
-// literal consumes the keyword lit (true, false, null) if it comes next.
+// Literal consumes the keyword lit (true, false, null) if it comes next.
 // What follows it is checked by the caller, which expects a delimiter.
-func (d *decoder) literal(lit string) bool {
-	if d.peek() != lit[0] || len(d.data)-d.pos < len(lit) || string(d.data[d.pos:d.pos+len(lit)]) != lit {
+func (d *Decoder) Literal(lit string) bool {
+	if d.Peek() != lit[0] || len(d.data)-d.pos < len(lit) || string(d.data[d.pos:d.pos+len(lit)]) != lit {
 		return false
 	}
 	d.pos += len(lit)
 	return true
 }
 
-// null consumes a null if one comes next.
-func (d *decoder) null() bool {
-	return d.literal("null")
+// Null consumes a null if one comes next.
+func (d *Decoder) Null() bool {
+	return d.Literal("null")
 }
 
-// open consumes c ('{' or '[') if it comes next.
-func (d *decoder) open(c byte) bool {
-	if d.peek() != c {
+// Open consumes c ('{' or '[') if it comes next.
+func (d *Decoder) Open(c byte) bool {
+	if d.Peek() != c {
 		return false
 	}
 	d.pos++
 	return true
 }
 
-// key reads the n-th (0-based) member of an object opened by open('{'):
+// Key reads the n-th (0-based) member of an object opened by Open('{'):
 // the separating comma, the key and the colon. done reports the object's
 // closing brace, which it consumes. The key aliases the input or d.buf.
-func (d *decoder) key(n int) (key []byte, done, ok bool) {
-	return d.member(n, true)
+func (d *Decoder) Key(n int) (key []byte, done, ok bool) {
+	return d.Member(n, true)
 }
 
-// member is key; without keep, it only checks the key's syntax, and the
+// Member is Key; without keep, it only checks the key's syntax, and the
 // key it returns is not unescaped.
-func (d *decoder) member(n int, keep bool) (key []byte, done, ok bool) {
-	c := d.peek()
+func (d *Decoder) Member(n int, keep bool) (key []byte, done, ok bool) {
+	c := d.Peek()
 	if c == '}' {
 		d.pos++
 		return nil, true, true
@@ -80,24 +98,24 @@ func (d *decoder) member(n int, keep bool) (key []byte, done, ok bool) {
 			return nil, false, false
 		}
 		d.pos++
-		c = d.peek()
+		c = d.Peek()
 	}
 	if c != '"' {
 		return nil, false, false
 	}
-	key, ok = d.str(keep)
-	if !ok || d.peek() != ':' {
+	key, ok = d.Str(keep)
+	if !ok || d.Peek() != ':' {
 		return nil, false, false
 	}
 	d.pos++
 	return key, false, true
 }
 
-// elem steps to the n-th (0-based) element of an array opened by
-// open('['): done reports the closing bracket, which it consumes;
+// Elem steps to the n-th (0-based) element of an array opened by
+// Open('['): done reports the closing bracket, which it consumes;
 // otherwise the element's value comes next.
-func (d *decoder) elem(n int) (done, ok bool) {
-	c := d.peek()
+func (d *Decoder) Elem(n int) (done, ok bool) {
+	c := d.Peek()
 	if c == ']' {
 		d.pos++
 		return true, true
@@ -109,17 +127,17 @@ func (d *decoder) elem(n int) (done, ok bool) {
 		d.pos++
 	}
 	// An element that does not start a value (a trailing comma, "[,")
-	// fails in the value's decoder.
+	// fails in the value's Decoder.
 	return false, true
 }
 
-// str reads the string token at d.pos (its opening quote) and returns its
+// Str reads the string token at d.pos (its opening quote) and returns its
 // contents. A string without escapes is returned as a slice of the input;
 // one with escapes is unescaped into d.buf, as encoding/json does, unless
 // keep is false: then only its syntax is checked, and the raw contents are
 // returned. Control characters are syntax errors, and invalid UTF-8, which
 // encoding/json replaces with U+FFFD, is declined.
-func (d *decoder) str(keep bool) ([]byte, bool) {
+func (d *Decoder) Str(keep bool) ([]byte, bool) {
 	data := d.data
 	start := d.pos + 1
 	for i := start; i < len(data); {
@@ -146,7 +164,7 @@ func (d *decoder) str(keep bool) ([]byte, bool) {
 }
 
 // unescape continues str from the first backslash, at i.
-func (d *decoder) unescape(start, i int, keep bool) ([]byte, bool) {
+func (d *Decoder) unescape(start, i int, keep bool) ([]byte, bool) {
 	data := d.data
 	var b []byte
 	if keep {
@@ -254,9 +272,9 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
-// number reads a number token, checking JSON's grammar:
+// Number reads a number token, checking JSON's grammar:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (d *decoder) number() ([]byte, bool) {
+func (d *Decoder) Number() ([]byte, bool) {
 	data := d.data
 	start := d.pos
 	i := start
@@ -303,70 +321,70 @@ func digits(b []byte, i int) int {
 	return i
 }
 
-// skip reads over any value, checking its syntax: the value of an unknown
+// Skip reads over any value, checking its syntax: the value of an unknown
 // key, which encoding/json ignores once it has scanned it.
-func (d *decoder) skip(depth int) bool {
-	switch d.peek() {
+func (d *Decoder) Skip(depth int) bool {
+	switch d.Peek() {
 	case '{':
-		if depth >= maxSkipDepth {
+		if depth >= MaxSkipDepth {
 			return false
 		}
 		d.pos++
 		for n := 0; ; n++ {
-			_, done, ok := d.member(n, false)
+			_, done, ok := d.Member(n, false)
 			if !ok {
 				return false
 			}
 			if done {
 				return true
 			}
-			if !d.skip(depth + 1) {
+			if !d.Skip(depth + 1) {
 				return false
 			}
 		}
 	case '[':
-		if depth >= maxSkipDepth {
+		if depth >= MaxSkipDepth {
 			return false
 		}
 		d.pos++
 		for n := 0; ; n++ {
-			done, ok := d.elem(n)
+			done, ok := d.Elem(n)
 			if !ok {
 				return false
 			}
 			if done {
 				return true
 			}
-			if !d.skip(depth + 1) {
+			if !d.Skip(depth + 1) {
 				return false
 			}
 		}
 	case '"':
-		_, ok := d.str(false)
+		_, ok := d.Str(false)
 		return ok
 	case 't':
-		return d.literal("true")
+		return d.Literal("true")
 	case 'f':
-		return d.literal("false")
+		return d.Literal("false")
 	case 'n':
-		return d.null()
+		return d.Null()
 	default:
-		_, ok := d.number()
+		_, ok := d.Number()
 		return ok
 	}
 }
 
-// unknown handles a key that names no field of the struct whose JSON
+// Unknown handles a key that names no field of the struct whose JSON
 // names are names. encoding/json ignores such a key and its value, unless
 // the key matches a name case-insensitively: that decodes into the field,
 // which is left to encoding/json.
-func (d *decoder) unknown(key []byte, names []string) bool {
+func (d *Decoder) Unknown(key []byte, names []string) bool {
 	for _, name := range names {
 		if foldEqual(key, name) {
 			return false
 		}
 	}
-	return d.skip(0)
+	return d.Skip(0)
 }
 
 // foldEqual reports whether key and name are equal under Unicode case
@@ -396,51 +414,51 @@ func foldEqual(key []byte, name string) bool {
 // The value decoders below take the null literal as encoding/json does for
 // strings, numbers and booleans: the value is left as it is.
 
-// decodeString decodes a string into any string type.
-func decodeString[T ~string](d *decoder, p *T) bool {
-	switch d.peek() {
+// String decodes a string into any string type.
+func String[T ~string](d *Decoder, p *T) bool {
+	switch d.Peek() {
 	case '"':
-		s, ok := d.str(true)
+		s, ok := d.Str(true)
 		if !ok {
 			return false
 		}
 		*p = T(s)
 		return true
 	case 'n':
-		return d.null()
+		return d.Null()
 	}
 	return false
 }
 
-// decodeBool decodes true or false.
-func decodeBool[T ~bool](d *decoder, p *T) bool {
-	switch d.peek() {
+// Bool decodes true or false.
+func Bool[T ~bool](d *Decoder, p *T) bool {
+	switch d.Peek() {
 	case 't':
-		if !d.literal("true") {
+		if !d.Literal("true") {
 			return false
 		}
 		*p = true
 		return true
 	case 'f':
-		if !d.literal("false") {
+		if !d.Literal("false") {
 			return false
 		}
 		*p = false
 		return true
 	case 'n':
-		return d.null()
+		return d.Null()
 	}
 	return false
 }
 
-// decodeInt decodes an integer of the given bit size (0: int's). Like
+// Int decodes an integer of the given bit size (0: int's). Like
 // encoding/json it takes what strconv.ParseInt takes, so a fraction, an
 // exponent or an overflow is declined.
-func decodeInt[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *decoder, p *T, bits int) bool {
-	if d.peek() == 'n' {
-		return d.null()
+func Int[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p *T, bits int) bool {
+	if d.Peek() == 'n' {
+		return d.Null()
 	}
-	lit, ok := d.number()
+	lit, ok := d.Number()
 	if !ok {
 		return false
 	}
@@ -452,13 +470,13 @@ func decodeInt[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *decoder, p *T, bits
 	return true
 }
 
-// decodeUint decodes an unsigned integer of the given bit size (0:
+// Uint decodes an unsigned integer of the given bit size (0:
 // uint's); a minus sign is declined too, even on 0.
-func decodeUint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](d *decoder, p *T, bits int) bool {
-	if d.peek() == 'n' {
-		return d.null()
+func Uint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](d *Decoder, p *T, bits int) bool {
+	if d.Peek() == 'n' {
+		return d.Null()
 	}
-	lit, ok := d.number()
+	lit, ok := d.Number()
 	if !ok {
 		return false
 	}
