@@ -94,6 +94,9 @@ func readState(dir string) (*State, json.RawMessage, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if st, config, ok := decodeState(b); ok {
+		return st, config, nil
+	}
 	// The outer Config field hides State's: it takes the raw bytes.
 	var s struct {
 		State

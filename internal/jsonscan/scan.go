@@ -487,3 +487,44 @@ func Uint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](d *Decoder, p *T, bits
 	*p = T(n)
 	return true
 }
+
+// Raw reads over any value, checking its syntax, and returns its bytes (a
+// copy), as encoding/json stores a json.RawMessage.
+func (d *Decoder) Raw() ([]byte, bool) {
+	d.Peek()
+	start := d.pos
+	if !d.Skip(0) {
+		return nil, false
+	}
+	return append([]byte(nil), d.data[start:d.pos]...), true
+}
+
+// StringMap decodes an object of strings into a map with string keys, as
+// encoding/json does: null sets nil, {} an empty map, a null value the
+// empty string; of repeated keys the last wins.
+func StringMap[K ~string, V ~string](d *Decoder, p *map[K]V) bool {
+	if d.Null() {
+		*p = nil
+		return true
+	}
+	if !d.Open('{') {
+		return false
+	}
+	m := make(map[K]V)
+	for n := 0; ; n++ {
+		k, done, ok := d.Key(n)
+		if !ok {
+			return false
+		}
+		if done {
+			*p = m
+			return true
+		}
+		key := K(k)
+		var v V
+		if !String(d, &v) {
+			return false
+		}
+		m[key] = v
+	}
+}
