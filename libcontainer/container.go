@@ -35,6 +35,9 @@ type Container struct {
 	rawConfig json.RawMessage
 	state     *State // nil until Create has finished (or Load found one)
 	cgroup    cgroups.Manager
+	// cgroupPaths are a loaded container's recorded cgroup paths until
+	// loadCgroup turns them into cgroup.
+	cgroupPaths map[string]string
 	// cgroupPrep is the background creation of a new container's cgroup
 	// (create only); wait for it before joining or removing the cgroup.
 	cgroupPrep *cgroupPrep
@@ -86,13 +89,7 @@ func Load(root, id string, opts Options) (*Container, error) {
 	switch {
 	case err == nil:
 		c.setLoaded(st, raw)
-		if len(st.CgroupPaths) > 0 {
-			m, err := cgroups.Load(st.CgroupPaths, opts.Cgroups)
-			if err != nil {
-				return nil, fmt.Errorf("container %s: load cgroup: %w", id, err)
-			}
-			c.cgroup = m
-		}
+		c.cgroupPaths = st.CgroupPaths
 	case errors.Is(err, os.ErrNotExist):
 		// Being created by another process, or a create that died midway:
 		// its cgroup, if it got that far, is in the cgroup record.
@@ -106,6 +103,22 @@ func Load(root, id string, opts Options) (*Container, error) {
 	}
 	phase.Mark("loaded")
 	return c, nil
+}
+
+// loadCgroup rebuilds a loaded container's cgroup manager from its recorded
+// paths, on first need. Load leaves it for later: finding the hierarchies
+// reads the host's mount table, which `state`, `start` or `kill` of a
+// created or stopped container never need (~0.25 ms of a `state`).
+func (c *Container) loadCgroup() error {
+	if c.cgroup != nil || len(c.cgroupPaths) == 0 {
+		return nil
+	}
+	m, err := cgroups.Load(c.cgroupPaths, c.opts.Cgroups)
+	if err != nil {
+		return fmt.Errorf("container %s: load cgroup: %w", c.id, err)
+	}
+	c.cgroup, c.cgroupPaths = m, nil
+	return nil
 }
 
 // ID returns the container's id.
@@ -156,6 +169,9 @@ func (c *Container) statusLocked() (Status, error) {
 	}
 	if _, err := os.Stat(filepath.Join(c.dir, fifoName)); err == nil {
 		return Created, nil
+	}
+	if err := c.loadCgroup(); err != nil {
+		return "", err
 	}
 	if c.cgroup != nil {
 		if fs, err := c.cgroup.FreezerState(); err == nil && fs == configs.Frozen {

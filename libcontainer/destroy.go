@@ -19,10 +19,16 @@ func (c *Container) Destroy(force bool) error {
 			// Re-read: the creator may have finished while we waited for the lock.
 			if st, raw, err := readState(c.dir); err == nil {
 				c.setLoaded(st, raw)
+				if c.cgroup == nil {
+					c.cgroupPaths = st.CgroupPaths
+				}
 			}
 		}
 		st, err := c.statusLocked()
 		if err != nil {
+			return err
+		}
+		if err := c.loadCgroup(); err != nil {
 			return err
 		}
 		if (st == Running || st == Paused) && !force {

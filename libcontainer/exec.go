@@ -65,6 +65,9 @@ func (c *Container) Exec(p *Process, ignorePaused bool) (*ExecProcess, error) {
 	default:
 		return nil, &StateError{ID: c.id, Op: "exec in", Status: st}
 	}
+	if err := c.loadCgroup(); err != nil {
+		return nil, err
+	}
 	pidfd, err := openPidfd(c.state.InitPid, c.state.InitStartTime)
 	if err != nil {
 		return nil, &StateError{ID: c.id, Op: "exec in", Status: Stopped}

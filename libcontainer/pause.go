@@ -33,6 +33,9 @@ func (c *Container) setFreezer(op string, want Status, fs configs.FreezerState) 
 		if st != want {
 			return &StateError{ID: c.id, Op: op, Status: st}
 		}
+		if err := c.loadCgroup(); err != nil {
+			return err
+		}
 		if c.cgroup == nil {
 			return fmt.Errorf("container %s: cannot %s: %w", c.id, op, ErrNoCgroup)
 		}

@@ -19,6 +19,11 @@ func (c *Container) Signal(sig unix.Signal, all bool) error {
 	if st == Stopped || st == Creating {
 		return &StateError{ID: c.id, Op: "signal", Status: st}
 	}
+	if all {
+		if err := c.loadCgroup(); err != nil {
+			return err
+		}
+	}
 	if all && c.cgroup != nil {
 		return c.signalAll(sig)
 	}

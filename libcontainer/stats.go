@@ -51,6 +51,9 @@ func (c *Container) checkLive(op string) error {
 	if st == Creating || c.state == nil {
 		return &StateError{ID: c.id, Op: op, Status: st}
 	}
+	if err := c.loadCgroup(); err != nil {
+		return err
+	}
 	if c.cgroup == nil {
 		return fmt.Errorf("container %s: cannot %s it: %w", c.id, op, ErrNoCgroup)
 	}

@@ -42,6 +42,9 @@ func (c *Container) updateLocked(r *configs.Resources) error {
 	if st != Created && st != Running && st != Paused {
 		return &StateError{ID: c.id, Op: "update", Status: st}
 	}
+	if err := c.loadCgroup(); err != nil {
+		return err
+	}
 	if c.cgroup == nil || c.config == nil || c.config.Cgroups == nil {
 		return fmt.Errorf("container %s: cannot update: %w", c.id, ErrNoCgroup)
 	}
