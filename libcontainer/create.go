@@ -328,10 +328,10 @@ func writePidFile(path string, pid int) error {
 
 // destroyCgroup kills whatever is left in the cgroup and removes it.
 func destroyCgroup(m cgroups.Manager) error {
-	if !m.Exists() {
-		return nil
-	}
-	if pids, err := m.GetAllPids(); err != nil || len(pids) > 0 {
+	// Processes left behind (no pid namespace, or a forced delete) are
+	// killed first. A missing cgroup has nothing to list: Destroy then
+	// finds nothing to remove.
+	if pids, err := m.GetAllPids(); len(pids) > 0 || (err != nil && m.Exists()) {
 		signalCgroup(m, unix.SIGKILL)
 	}
 	var err error

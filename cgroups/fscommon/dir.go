@@ -234,14 +234,17 @@ func (d Dir) Rmdir() error {
 		return err
 	}
 	defer unix.Close(mfd)
-	pfd, err := openBeneath(mfd, parent.Rel, unix.O_PATH|unix.O_DIRECTORY)
-	if errors.Is(err, unix.ENOENT) {
-		return nil
+	pfd := mfd // a top-level cgroup's parent is the mount itself
+	if parent.Rel != "" {
+		pfd, err = openBeneath(mfd, parent.Rel, unix.O_PATH|unix.O_DIRECTORY)
+		if errors.Is(err, unix.ENOENT) {
+			return nil
+		}
+		if err != nil {
+			return &FileError{Op: "remove", Path: d.Path(), Err: err}
+		}
+		defer unix.Close(pfd)
 	}
-	if err != nil {
-		return &FileError{Op: "remove", Path: d.Path(), Err: err}
-	}
-	defer unix.Close(pfd)
 	err = unix.Unlinkat(pfd, filepath.Base(d.Rel), unix.AT_REMOVEDIR)
 	if err != nil && !errors.Is(err, unix.ENOENT) {
 		return &FileError{Op: "remove", Path: d.Path(), Err: err}
