@@ -140,7 +140,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	}
 	phase.Mark("init spec built")
 	t0 := time.Now()
-	ip, err := spawnInit(c, p, spec, fifo, trees, inC, join)
+	ip, err := spawnInit(c, p, spec, fifo, trees, inC, cInit, join)
 	if err != nil {
 		c.dropCgroup()
 		return err
@@ -154,11 +154,14 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			c.teardownLocked()
 		}
 	}()
-	if inC {
+	switch {
+	case inC && ip.specSent:
+		// launch sent it right after the bootstrap.
+	case inC:
 		if err := nsenter.WriteFrame(ip.sock, nsenter.MsgExecSpec, cInit); err != nil {
 			return ip.died(fmt.Errorf("send init spec: %w", err))
 		}
-	} else {
+	default:
 		config := <-enc
 		if config.err == nil && c.cgroup == nil && ic.CgroupPaths != nil {
 			// A rootless create went on without its cgroup: say so.

@@ -122,7 +122,7 @@ func (c *Container) spawnExec(p *Process) (*initProcess, error) {
 		consoleFD = 3 + len(p.ExtraFiles) + 1
 		tail = append(tail, p.ConsoleSocket)
 	}
-	ip, err := c.launch(p, spec, boot, tail, &syscall.SysProcAttr{}, nil)
+	ip, err := c.launch(p, spec, boot, tail, &syscall.SysProcAttr{}, nil, nil)
 	if err != nil {
 		return nil, err
 	}

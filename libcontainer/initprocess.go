@@ -29,6 +29,7 @@ type initProcess struct {
 	startTime uint64
 	created   time.Time
 	sock      *os.File // parent end of the sync socket
+	specSent  bool     // launch already sent the C init's MsgExecSpec
 	waited    bool
 	status    unix.WaitStatus
 }
@@ -39,7 +40,7 @@ type initProcess struct {
 //
 // inC selects the C init: the C stage reads a MsgExecSpec frame with an
 // init plan (cInitSpec) instead of starting the Go init.
-func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree, inC bool, early func(pid int) error) (*initProcess, error) {
+func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, trees []idmappedTree, inC bool, cInit []byte, early func(pid int) error) (*initProcess, error) {
 	cfg := c.config
 	// Keep in step with sendConfig, which tells the init these fd numbers.
 	var tail []*os.File
@@ -74,7 +75,7 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, t
 			}
 		}
 	}
-	return c.launch(p, spec, boot, tail, attr, early)
+	return c.launch(p, spec, boot, tail, attr, cInit, early)
 }
 
 // launch starts the runtime binary, opened through a sealed read-only
@@ -84,7 +85,15 @@ func spawnInit(c *Container, p *Process, spec *configs.Process, fifo *os.File, t
 // early, if set, runs right after the child started when the child itself
 // will be the init (no C-stage fork), overlapping the child's exec and
 // runtime start: create joins it to its cgroup there.
-func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Bootstrap, tail []*os.File, attr *syscall.SysProcAttr, early func(pid int) error) (*initProcess, error) {
+//
+// cInit, if set, is the C init's MsgExecSpec. It is written right after
+// the bootstrap, before early, so the C init has its plan and sets up the
+// root filesystem while the parent moves it into its cgroup (it waits for
+// MsgCgroupDone before anything that depends on the cgroup). Not with a
+// user namespace made by the C stage: that stage waits for the parent's
+// id maps before reading on, and a large spec could then fill the socket
+// with nobody reading; create sends it after the bootstrap then.
+func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Bootstrap, tail []*os.File, attr *syscall.SysProcAttr, cInit []byte, early func(pid int) error) (*initProcess, error) {
 	bootBytes, err := boot.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("container %s: bootstrap: %w", c.id, err)
@@ -142,6 +151,13 @@ func (c *Container) launch(p *Process, spec *configs.Process, boot *nsenter.Boot
 	if err := nsenter.WriteFrame(ip.sock, nsenter.MsgBootstrap, bootBytes); err != nil {
 		ip.kill()
 		return nil, ip.died(fmt.Errorf("send bootstrap: %w", err))
+	}
+	if cInit != nil && boot.CloneFlags&unix.CLONE_NEWUSER == 0 {
+		if err := nsenter.WriteFrame(ip.sock, nsenter.MsgExecSpec, cInit); err != nil {
+			ip.kill()
+			return nil, ip.died(fmt.Errorf("send init spec: %w", err))
+		}
+		ip.specSent = true
 	}
 	if early != nil && !boot.NeedsFork() {
 		if err := early(child); err != nil {
