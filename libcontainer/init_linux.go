@@ -113,6 +113,7 @@ func runInit(sock *os.File) error {
 	err = rootfs.Prepare(cfg, rootfs.Options{
 		CgroupPaths:       ic.CgroupPaths,
 		BeforeCgroupMount: awaitCgroup,
+		BeforeDevices:     awaitCgroup,
 		IDMappedTrees:     ic.IDMappedTrees,
 		MountLabel: func(fstype, data string) string {
 			return ic.LSM.MountData(fstype, data, cfg.MountLabel)

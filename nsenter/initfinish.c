@@ -1137,8 +1137,13 @@ void ocirun_init_prepare(int syncfd, const uint8_t *buf, uint32_t len)
 			break;
 		}
 	}
-	if (pl->devsetup)
+	if (pl->devsetup) {
+		/* The parent may still be writing the device cgroup's rules
+		 * (v1 denies all before it allows the listed devices): mknod
+		 * only once it is done. */
+		await_cgroup(pl);
 		setup_dev(pl);
+	}
 	if (fchdir(pl->rootfd) < 0)
 		die("rootfs: chdir to rootfs: %s", cause(errno));
 	if (pl->hooks) {

@@ -26,6 +26,10 @@ type Options struct {
 	// caller joins its cgroup namespace there, once the parent has put the
 	// init in its cgroup).
 	BeforeCgroupMount func() error
+	// BeforeDevices, if set, runs before the device nodes are made: a
+	// device cgroup being set up meanwhile (v1 denies everything before
+	// it allows the listed devices) could refuse the mknod.
+	BeforeDevices func() error
 	// MountLabel, if set, returns the mount data with the security label
 	// added for filesystems that take one (SELinux context=).
 	MountLabel func(fstype, data string) string
@@ -94,6 +98,11 @@ func Prepare(cfg *configs.Config, opts Options) error {
 		}
 	}
 	if needsDevSetup(cfg) {
+		if opts.BeforeDevices != nil {
+			if err := opts.BeforeDevices(); err != nil {
+				return err
+			}
+		}
 		if err := p.setupDev(); err != nil {
 			return err
 		}
