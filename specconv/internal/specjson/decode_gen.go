@@ -173,33 +173,8 @@ func decPtrHooks(d *jsonscan.Decoder, p **specs.Hooks) bool {
 }
 
 // decMapString decodes a map[string]string: null sets nil, {} an empty map.
-// Each value is decoded from the zero value and the last of repeated
-// keys wins, as with encoding/json.
 func decMapString(d *jsonscan.Decoder, p *map[string]string) bool {
-	if d.Null() {
-		*p = nil
-		return true
-	}
-	if !d.Open('{') {
-		return false
-	}
-	m := make(map[string]string)
-	for n := 0; ; n++ {
-		k, done, ok := d.Key(n)
-		if !ok {
-			return false
-		}
-		if done {
-			*p = m
-			return true
-		}
-		key := string(k)
-		var e string
-		if !jsonscan.String(d, &e) {
-			return false
-		}
-		m[key] = e
-	}
+	return jsonscan.StringMap(d, p)
 }
 
 // decPtrLinux decodes a *specs.Linux: null sets nil, anything else a new value.

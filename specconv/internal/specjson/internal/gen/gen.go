@@ -384,6 +384,11 @@ func (g *generator) genFunc(t reflect.Type) {
 			key = g.typeExpr(t.Key()) + "(key)"
 		}
 		g.printf("\n// %s decodes a %s: null sets nil, {} an empty map.\n", name, te)
+		if t.Elem().Kind() == reflect.String {
+			// Strings to strings: the scanner's own map decoder.
+			g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\nreturn jsonscan.StringMap(d, p)\n}\n", name, te)
+			return
+		}
 		g.printf("// Each value is decoded from the zero value and the last of repeated\n// keys wins, as with encoding/json.\n")
 		g.printf("func %s(d *jsonscan.Decoder, p *%s) bool {\n", name, te)
 		g.printf("if d.Null() {\n*p = nil\nreturn true\n}\n")
