@@ -39,12 +39,13 @@ func Mark(name string) {
 	if file == "" {
 		return
 	}
+	// The stamp is taken under the lock, so marks from several goroutines
+	// are kept in stamp order.
 	var ts unix.Timespec
-	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {
-		return
-	}
 	mu.Lock()
-	marks = append(marks, mark{ts.Nano(), name})
+	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) == nil {
+		marks = append(marks, mark{ts.Nano(), name})
+	}
 	mu.Unlock()
 }
 

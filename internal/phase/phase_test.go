@@ -51,3 +51,42 @@ func TestOffRecordsNothing(t *testing.T) {
 		t.Fatalf("off, but marks = %v", marks)
 	}
 }
+
+// Marks from several goroutines come out in stamp order (the container
+// create precreates cgroups in a goroutine while the main one marks).
+func TestConcurrentMarksInStampOrder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "marks")
+	old := file
+	file = out
+	t.Cleanup(func() { file = old })
+	const goroutines, each = 8, 500
+	done := make(chan struct{})
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			for i := 0; i < each; i++ {
+				Mark("m")
+			}
+			done <- struct{}{}
+		}()
+	}
+	for g := 0; g < goroutines; g++ {
+		<-done
+	}
+	Flush()
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != goroutines*each {
+		t.Fatalf("got %d lines, want %d", len(lines), goroutines*each)
+	}
+	var prev int64
+	for i, l := range lines {
+		ns, err := strconv.ParseInt(strings.Fields(l)[0], 10, 64)
+		if err != nil || ns < prev {
+			t.Fatalf("line %d: stamp %d after %d", i, ns, prev)
+		}
+		prev = ns
+	}
+}
