@@ -220,6 +220,9 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	}
 	c.state = st
 	phase.Mark("state written")
+	if c.opts.OnCreated != nil {
+		c.opts.OnCreated(c.dir, st)
+	}
 	return nil
 }
 

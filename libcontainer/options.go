@@ -22,6 +22,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Cgroups are passed to the cgroup driver (mount points, logger).
 	Cgroups cgroups.Options
+	// OnCreated, if set, is called once Create or Run has recorded the
+	// container's state, with the container's lock held, its state
+	// directory and that state (not to be modified). It must be quick and
+	// must not call back into the Container. The oci-run CLI uses it to
+	// leave a summary for its fast path (internal/fastpath).
+	OnCreated func(dir string, st *State)
 }
 
 func (o *Options) logger() *slog.Logger {

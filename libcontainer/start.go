@@ -104,12 +104,11 @@ func (c *Container) openFifo() error {
 		return fmt.Errorf("container %s: open exec fifo: %w", c.id, r.err)
 	}
 	if len(r.msg) == 0 {
-		return fmt.Errorf("container %s: init exited before starting the process", c.id)
+		return StartFailure(c.id, r.msg)
 	}
 	if string(r.msg) != "0" {
-		msg := strings.TrimPrefix(strings.TrimSpace(string(r.msg)), "0")
 		os.Remove(path)
-		return &InitError{ID: c.id, Msg: msg}
+		return StartFailure(c.id, r.msg)
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("container %s: remove exec fifo: %w", c.id, err)
@@ -130,4 +129,16 @@ func (c *Container) runPoststart() {
 	if err != nil {
 		c.log.Warn("poststart hook failed", "id", c.id, "err", err)
 	}
+}
+
+// StartFailure is the error Start reports when what the init wrote on the
+// exec fifo before closing it is not the lone "0" of a successful exec:
+// nothing (the init exited first) or "0" and the init's error. The oci-run
+// CLI's fast path (internal/fastpath) reports the starts it does with it.
+func StartFailure(id string, msg []byte) error {
+	if len(msg) == 0 {
+		return fmt.Errorf("container %s: init exited before starting the process", id)
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(msg)), "0"))
+	return &InitError{ID: id, Msg: text}
 }

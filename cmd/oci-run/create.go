@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/oci-run/oci-run/internal/fastpath"
 	"github.com/oci-run/oci-run/libcontainer"
 )
 
@@ -22,7 +23,7 @@ func cmdCreate(g *global, args []string) error {
 		return err
 	}
 	defer cleanup()
-	c, err := libcontainer.New(g.root, id, cfg, g.options())
+	c, err := libcontainer.New(g.root, id, cfg, g.createOptions())
 	if err != nil {
 		return err
 	}
@@ -33,6 +34,9 @@ func cmdStart(g *global, args []string) error {
 	pos, err := parseArgs(newFlags("start"), args, 1, 1, "ID")
 	if err != nil {
 		return err
+	}
+	if o, ok := fastpath.Taken(); ok {
+		return fastOutcomeError(pos[0], o)
 	}
 	c, err := libcontainer.Load(g.root, pos[0], g.options())
 	if err != nil {

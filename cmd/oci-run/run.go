@@ -50,7 +50,7 @@ func cmdRun(g *global, args []string) error {
 			return err
 		}
 	}
-	c, err := libcontainer.New(g.root, id, cfg, g.options())
+	c, err := libcontainer.New(g.root, id, cfg, g.createOptions())
 	if err != nil {
 		return err
 	}

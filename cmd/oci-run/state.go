@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/oci-run/oci-run/internal/fastpath"
 	"github.com/oci-run/oci-run/libcontainer"
 )
 
@@ -24,26 +27,57 @@ type stateJSON struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
+// stateOf fills the output from the recorded state (nil while the
+// container is being created).
+func stateOf(id string, st *libcontainer.State, pid int, status libcontainer.Status) *stateJSON {
+	out := &stateJSON{OCIVersion: specs.Version, ID: id, Status: string(status)}
+	if st != nil {
+		out.Pid = pid
+		out.Bundle, out.Created, out.Owner = st.Bundle, st.Created, st.Owner
+		out.Rootfs, out.Annotations = st.Rootfs, st.Annotations
+	}
+	return out
+}
+
 func describe(c *libcontainer.Container) (*stateJSON, error) {
 	status, err := c.Status()
 	if err != nil {
 		return nil, err
 	}
-	out := &stateJSON{OCIVersion: specs.Version, ID: c.ID(), Status: string(status)}
-	if st := c.State(); st != nil {
-		if status != libcontainer.Stopped {
-			out.Pid = st.InitPid
-		}
-		out.Bundle, out.Created, out.Owner = st.Bundle, st.Created, st.Owner
-		out.Rootfs, out.Annotations = st.Rootfs, st.Annotations
+	st := c.State()
+	pid := 0
+	if st != nil && status != libcontainer.Stopped {
+		pid = st.InitPid
 	}
-	return out, nil
+	return stateOf(c.ID(), st, pid, status), nil
+}
+
+// stateParts is `state`'s indented JSON split around the pid and the
+// status line, which are the only parts that change after create: the
+// fast path (internal/fastpath) stores them and fills in the rest, and
+// cmdState assembles its output the same way, so both print the same.
+func stateParts(id string, st *libcontainer.State) (prefix, suffix []byte, err error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(stateOf(id, st, 0, "x")); err != nil {
+		return nil, nil, err
+	}
+	const pidKey, mid = `"pid": `, `"pid": 0,` + "\n" + `  "status": "x",` + "\n"
+	i := bytes.Index(b.Bytes(), []byte(mid))
+	if i < 0 {
+		return nil, nil, fmt.Errorf("state output: no pid and status lines in %q", b.Bytes())
+	}
+	return b.Bytes()[:i+len(pidKey)], b.Bytes()[i+len(mid):], nil
 }
 
 func cmdState(g *global, args []string) error {
 	pos, err := parseArgs(newFlags("state"), args, 1, 1, "ID")
 	if err != nil {
 		return err
+	}
+	if o, ok := fastpath.Taken(); ok {
+		return fastOutcomeError(pos[0], o)
 	}
 	c, err := libcontainer.Load(g.root, pos[0], g.options())
 	if err != nil {
@@ -53,7 +87,10 @@ func cmdState(g *global, args []string) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	prefix, suffix, err := stateParts(c.ID(), c.State())
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(fastpath.RenderState(prefix, out.Pid, out.Status, suffix))
+	return err
 }
