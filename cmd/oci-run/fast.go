@@ -21,7 +21,7 @@ func (g *global) createOptions() libcontainer.Options {
 			err = fastpath.Write(dir, s)
 		}
 		if err != nil {
-			// Without a summary start, state and delete take the Go path.
+			// Without a summary these commands take the Go path.
 			g.log.Warn("fast path", "id", st.ID, "err", err)
 		}
 	}
@@ -29,7 +29,7 @@ func (g *global) createOptions() libcontainer.Options {
 }
 
 // fastSummary is what internal/fastpath's C half needs about a container
-// to serve start, state and delete as the Go path would.
+// to serve start, state, kill and delete as the Go path would.
 func fastSummary(st *libcontainer.State) (*fastpath.Summary, error) {
 	prefix, suffix, err := stateParts(st.ID, st)
 	if err != nil {

@@ -1,5 +1,5 @@
-// Package fastpath serves `oci-run start`, `state` and `delete` without
-// starting the Go runtime, in the common case.
+// Package fastpath serves `oci-run start`, `state`, `kill` and `delete`
+// without starting the Go runtime, in the common case.
 //
 // Its C half (fastpath.c) is a constructor that runs before the Go runtime,
 // like the nsenter stage: when the command line holds only flags it knows

@@ -246,3 +246,48 @@ func TestFastPathFlags(t *testing.T) {
 	}
 	mustOK(t, e.rt("delete", "--force", e.id))
 }
+
+// kill: the fast path signals the init of a live container; a stopped one,
+// --all and signals it does not know go to Go, with Go's errors.
+func TestFastKill(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sleep", "100")
+	mustOK(t, e.rt("run", "-d", e.id))
+	for _, args := range [][]string{
+		{"kill", e.id, "NOPE"},
+		{"kill", e.id, "0"},
+		{"kill", e.id, "SIGIOT", "extra"},
+	} {
+		fast, served := e.fastCall(args...)
+		slow := e.rtWith([]string{fastOff}, args...)
+		if served || fast.code == 0 || fast.code != slow.code || untimed(fast.stderr) != untimed(slow.stderr) {
+			t.Errorf("%v: served %v\nfast %s\nGo   %s", args, served, fast, slow)
+		}
+	}
+	// A signal the container survives (sleep ignores nothing, but SIGCONT
+	// is harmless), then one it does not.
+	r, served := e.fastCall("kill", e.id, "cont")
+	mustOK(t, r)
+	if !served {
+		t.Errorf("kill ID cont not served by the fast path")
+	}
+	r, served = e.fastCall("kill", "--all", e.id, "CONT")
+	mustOK(t, r)
+	if served {
+		t.Errorf("kill --all served by the fast path")
+	}
+	r, served = e.fastCall("kill", e.id, "9")
+	mustOK(t, r)
+	if !served {
+		t.Errorf("kill ID 9 not served by the fast path")
+	}
+	e.waitStatus(e.id, specs.StateStopped, 10*time.Second)
+	fast, served := e.fastCall("kill", e.id)
+	slow := e.rtWith([]string{fastOff}, "kill", e.id)
+	expectError(t, fast, e.id)
+	if served || untimed(fast.stderr) != untimed(slow.stderr) {
+		t.Errorf("kill of a stopped container: served %v\nfast %s\nGo   %s", served, fast, slow)
+	}
+	r, _ = e.fastCall("delete", e.id)
+	mustOK(t, r)
+}
