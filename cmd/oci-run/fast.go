@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/oci-run/oci-run/internal/fastpath"
@@ -71,6 +72,8 @@ func fastSummary(st *libcontainer.State) (*fastpath.Summary, error) {
 // fastOutcomeError is the error the Go path reports for what a fast start
 // (or state) ran into after it could no longer hand the command back.
 func fastOutcomeError(id string, o fastpath.Outcome) error {
+	// The Go path names the fifo by filepath.Join(root, id, ...).
+	o.Path = filepath.Clean(o.Path)
 	switch o.Kind {
 	case fastpath.OpenFifo:
 		return fmt.Errorf("container %s: open exec fifo: %w", id, &os.PathError{Op: "open", Path: o.Path, Err: o.Err})
