@@ -41,7 +41,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -494,36 +493,31 @@ static int lock_dir(int dirfd)
 	return fd;
 }
 
-/* cmd_state prints what the Go `state` prints; false: let Go do it. */
+/* cmd_state prints what the Go `state` prints (fastpath.RenderState);
+ * false: let Go do it. */
 static bool cmd_state(int dirfd, const struct summary *s)
 {
+	static const char status_key[] = ",\n  \"status\": \"", status_end[] = "\",\n";
 	enum status st = status_of(dirfd, s);
 	const char *name = status_name(st);
-	char pid[32];
-	struct iovec iov[5];
-	size_t total = 0;
+	char pid[32], *out, *q;
+	size_t total;
 
 	if (name == NULL)
 		return false;
 	snprintf(pid, sizeof(pid), "%ld", st == ST_STOPPED ? 0L : s->pid);
-	iov[0] = (struct iovec){(void *)s->prefix.p, s->prefix.n};
-	iov[1] = (struct iovec){pid, strlen(pid)};
-	iov[2] = (struct iovec){(void *)",\n  \"status\": \"", 15};
-	iov[3] = (struct iovec){(void *)name, strlen(name)};
-	iov[4] = (struct iovec){(void *)"\",\n", 3};
-	char *out;
-	for (int i = 0; i < 5; i++)
-		total += iov[i].iov_len;
-	total += s->suffix.n;
-	out = malloc(total);
+	total = s->prefix.n + strlen(pid) + strlen(status_key) + strlen(name) + strlen(status_end) + s->suffix.n;
+	out = q = malloc(total);
 	if (out == NULL)
 		return false;
-	char *q = out;
-	for (int i = 0; i < 5; i++) {
-		memcpy(q, iov[i].iov_base, iov[i].iov_len);
-		q += iov[i].iov_len;
-	}
-	memcpy(q, s->suffix.p, s->suffix.n);
+#define PUT(p, n) (memcpy(q, (p), (n)), q += (n))
+	PUT(s->prefix.p, s->prefix.n);
+	PUT(pid, strlen(pid));
+	PUT(status_key, strlen(status_key));
+	PUT(name, strlen(name));
+	PUT(status_end, strlen(status_end));
+	PUT(s->suffix.p, s->suffix.n);
+#undef PUT
 	mark("fast state");
 	if (!write_all(1, out, total)) {
 		ocirun_fast_outcome.kind = OCIRUN_FAST_WRITE_STDOUT;
