@@ -725,21 +725,71 @@ static bool remove_dir_contents(int dirfd)
 	return ok;
 }
 
-/* cmd_delete removes a stopped container: its cgroup directories, then its
- * state directory, as the Go path's Destroy does when nothing is busy. */
-static bool cmd_delete(int dirfd, const char *dir, const struct summary *s)
+/* kill_init SIGKILLs the init of a created container, or of a running one
+ * with --force, and waits until it is gone, as the Go path's killInit; a
+ * paused container (it would have to be thawed) and anything unexpected
+ * go to Go. *killed tells whether it sent the signal. */
+static bool kill_init(int dirfd, const struct summary *s, bool force, bool *killed)
+{
+	enum status st = status_of(dirfd, s);
+	struct pollfd pfd;
+	int pidfd, n;
+
+	*killed = false;
+	if (st == ST_STOPPED)
+		return true;
+	if (st != ST_CREATED && (st != ST_RUNNING || !force))
+		return false;
+	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)s->pid, 0);
+	if (pidfd < 0)
+		return !alive(s->pid, s->start_time);
+	if (!alive(s->pid, s->start_time)) {
+		close(pidfd);
+		return true;
+	}
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0) {
+		close(pidfd);
+		return false;
+	}
+	*killed = true;
+	pfd = (struct pollfd){pidfd, POLLIN, 0};
+	do
+		n = poll(&pfd, 1, 10000);
+	while (n < 0 && errno == EINTR);
+	close(pidfd);
+	return n == 1;
+}
+
+/* remove_cgroup removes one cgroup directory; right after a kill it waits
+ * a little for the dying processes to leave it. */
+static bool remove_cgroup(const char *dir, bool wait)
+{
+	for (int i = 0;; i++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return true;
+		if (errno != EBUSY || !wait || i >= 30)
+			return false;
+		usleep(i < 10 ? 1000 : 5000);
+	}
+}
+
+/* cmd_delete removes a container whose init is gone (or that it killed):
+ * its cgroup directories, then its state directory, as the Go path's
+ * Destroy does when nothing is busy. */
+static bool cmd_delete(int dirfd, const char *dir, const struct summary *s, bool force)
 {
 	int lockfd;
+	bool killed;
 
 	if (!s->fast_delete)
 		return false;
 	lockfd = lock_dir(dirfd);
 	if (lockfd < 0)
 		return false;
-	if (alive(s->pid, s->start_time))
-		goto fallback; /* created, running or paused: Go decides */
+	if (!kill_init(dirfd, s, force, &killed))
+		goto fallback; /* paused, running without --force: Go decides */
 	for (size_t i = 0; i < s->ncgroups; i++) {
-		if (rmdir(s->cgroups[i].p) < 0 && errno != ENOENT)
+		if (!remove_cgroup(s->cgroups[i].p, killed))
 			goto fallback; /* busy: Go kills what is left and retries */
 	}
 	if (!remove_dir_contents(dirfd) || (rmdir(dir) < 0 && errno != ENOENT))
@@ -813,7 +863,7 @@ static void ocirun_fast(int argc, char **argv)
 	else if (strcmp(a.cmd, "kill") == 0)
 		cmd_kill(&s, a.signal);
 	else
-		cmd_delete(dirfd, dir, &s);
+		cmd_delete(dirfd, dir, &s, a.force);
 	free(buf);
 	close(dirfd);
 }

@@ -291,3 +291,46 @@ func TestFastKill(t *testing.T) {
 	r, _ = e.fastCall("delete", e.id)
 	mustOK(t, r)
 }
+
+// delete of a created container, and delete --force of a running one,
+// kill the init and remove everything on the fast path; a paused one goes
+// to Go (it must be thawed for the kill to land).
+func TestFastDeleteKills(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sleep", "100")
+	created, running, paused := e.id, newID(), newID()
+	e.track(running)
+	e.track(paused)
+	mustOK(t, e.rtWith([]string{fastOn}, "create", created))
+	mustOK(t, e.rtWith([]string{fastOn}, "run", "-d", running))
+	mustOK(t, e.rtWith([]string{fastOn}, "run", "-d", paused))
+	mustOK(t, e.rt("pause", paused))
+	pids := map[string]int{}
+	for _, id := range []string{created, running, paused} {
+		pids[id] = e.mustState(id).Pid
+	}
+	for _, c := range []struct {
+		id         string
+		args       []string
+		wantServed bool
+	}{
+		{created, []string{"delete", created}, true},
+		{running, []string{"delete", "--force", running}, true},
+		{paused, []string{"delete", "-f", paused}, false},
+	} {
+		r, served := e.fastCall(c.args...)
+		mustOK(t, r)
+		if served != c.wantServed {
+			t.Errorf("%v: served by the fast path %v, want %v", c.args, served, c.wantServed)
+		}
+		if _, err := os.Stat(filepath.Join(e.root, c.id)); !os.IsNotExist(err) {
+			t.Errorf("%v: state dir left: %v", c.args, err)
+		}
+		if m, _ := filepath.Glob("/sys/fs/cgroup/*/" + c.id); len(m) > 0 {
+			t.Errorf("%v: cgroups left: %v", c.args, m)
+		}
+		if b, err := os.ReadFile("/proc/" + strconv.Itoa(pids[c.id]) + "/stat"); err == nil && !strings.Contains(string(b), ") Z ") {
+			t.Errorf("%v: init %d still running", c.args, pids[c.id])
+		}
+	}
+}
