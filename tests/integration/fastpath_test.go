@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -332,5 +333,49 @@ func TestFastDeleteKills(t *testing.T) {
 		if b, err := os.ReadFile("/proc/" + strconv.Itoa(pids[c.id]) + "/stat"); err == nil && !strings.Contains(string(b), ") Z ") {
 			t.Errorf("%v: init %d still running", c.args, pids[c.id])
 		}
+	}
+}
+
+// Concurrent starts of one container: the container lock lets exactly one
+// through (on whichever path); the others report the Go path's error.
+// Concurrent states meanwhile always print a whole, valid state.
+func TestFastPathConcurrentStart(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sleep", "100")
+	mustOK(t, e.rtWith([]string{fastOn}, "create", e.id))
+	const n = 4
+	results := make(chan result, 2*n)
+	for i := 0; i < n; i++ {
+		go func() { results <- e.rtWith([]string{fastOn}, "start", e.id) }()
+		go func() { results <- e.rtWith([]string{fastOn}, "state", e.id) }()
+	}
+	ok := 0
+	for i := 0; i < 2*n; i++ {
+		r := <-results
+		switch r.args[len(r.args)-2] {
+		case "start":
+			if r.code == 0 {
+				ok++
+			} else if !strings.Contains(r.stderr, "running") {
+				t.Errorf("losing start: %s", r)
+			}
+		case "state":
+			var st specs.State
+			if r.code != 0 || json.Unmarshal([]byte(r.stdout), &st) != nil || st.ID != e.id ||
+				(st.Status != specs.StateCreated && st.Status != specs.StateRunning) {
+				t.Errorf("state during starts: %s", r)
+			}
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of %d concurrent starts succeeded, want 1", ok, n)
+	}
+	if st := e.bothStates(e.id); st != "running" {
+		t.Errorf("status %q after the starts", st)
+	}
+	r, served := e.fastCall("delete", "--force", e.id)
+	mustOK(t, r)
+	if !served {
+		t.Errorf("delete --force not served by the fast path")
 	}
 }
