@@ -283,9 +283,11 @@ static bool field_number(struct str f, unsigned long long *v)
 	if (f.n == 0 || f.n > 20)
 		return false;
 	for (size_t i = 0; i < f.n; i++) {
-		if (f.p[i] < '0' || f.p[i] > '9')
+		unsigned d = (unsigned)(f.p[i] - '0');
+
+		if (f.p[i] < '0' || f.p[i] > '9' || x > (ULLONG_MAX - d) / 10)
 			return false;
-		x = x * 10 + (f.p[i] - '0');
+		x = x * 10 + d;
 	}
 	*v = x;
 	return true;

@@ -62,9 +62,10 @@ func TestSummaryRefused(t *testing.T) {
 				s.CgroupDirs[i] = "/c"
 			}
 		}),
-		"length too long": bytes.Replace(good, []byte("13:ocirun"), []byte("99:ocirun"), 1),
-		"missing comma":   bytes.Replace(good, []byte("ocirun-fast-1,"), []byte("ocirun-fast-1;"), 1),
-		"huge length":     []byte("99999999999999999999999:x,"),
+		"length too long":     bytes.Replace(good, []byte("13:ocirun"), []byte("99:ocirun"), 1),
+		"missing comma":       bytes.Replace(good, []byte("ocirun-fast-1,"), []byte("ocirun-fast-1;"), 1),
+		"huge length":         []byte("99999999999999999999999:x,"),
+		"start time overflow": bytes.Replace(good, []byte("9:987654321,"), []byte("20:99999999999999999999,"), 1),
 	}
 	for i := 1; i < len(good); i++ {
 		cases["truncated at "+strconv.Itoa(i)] = good[:i]
