@@ -25,7 +25,10 @@ import (
 func (c *Container) Create(p *Process) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != nil {
+	if c.state != nil || c.config == nil {
+		// A Loaded container (c.config nil) exists already, or is being
+		// created by another process: never create it again here, nor
+		// remove its directory.
 		st, _ := c.statusLocked()
 		return &StateError{ID: c.id, Op: "create", Status: st}
 	}
@@ -47,7 +50,10 @@ func (c *Container) Create(p *Process) error {
 func (c *Container) Run(p *Process) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != nil {
+	if c.state != nil || c.config == nil {
+		// A Loaded container (c.config nil) exists already, or is being
+		// created by another process: never create it again here, nor
+		// remove its directory.
 		st, _ := c.statusLocked()
 		return &StateError{ID: c.id, Op: "run", Status: st}
 	}

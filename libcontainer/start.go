@@ -43,6 +43,12 @@ func (c *Container) openFifo() error {
 		return fmt.Errorf("container %s: %w", c.id, err)
 	}
 	defer unix.Close(pidfd)
+	// The watcher's own pidfd, made before the fifo reader starts, so that
+	// no failure here can leave that reader blocked behind us.
+	wfd, err := unix.FcntlInt(uintptr(pidfd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("container %s: dup pidfd: %w", c.id, err)
+	}
 	type result struct {
 		msg []byte
 		err error
@@ -66,10 +72,6 @@ func (c *Container) openFifo() error {
 	exited := make(chan struct{})
 	stop := make(chan struct{})
 	defer close(stop)
-	wfd, err := unix.FcntlInt(uintptr(pidfd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("container %s: dup pidfd: %w", c.id, err)
-	}
 	go func() {
 		defer unix.Close(wfd)
 		for {
