@@ -576,10 +576,7 @@ static bool cmd_start(int dirfd, const char *dir, const struct summary *s)
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			close(fifo);
-			close(pidfd);
-			close(lockfd);
-			return start_outcome(OCIRUN_FAST_READ_FIFO, errno);
+			goto read_failed;
 		}
 		if (pfd[0].revents != 0) {
 			ssize_t n;
@@ -595,10 +592,7 @@ static bool cmd_start(int dirfd, const char *dir, const struct summary *s)
 				break;
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			close(fifo);
-			close(pidfd);
-			close(lockfd);
-			return start_outcome(OCIRUN_FAST_READ_FIFO, errno);
+			goto read_failed;
 		}
 		if (pfd[1].revents != 0) {
 			/* The init is gone: take what it wrote, if anything. */
@@ -633,6 +627,14 @@ static bool cmd_start(int dirfd, const char *dir, const struct summary *s)
 	close(lockfd);
 	mark("fast start");
 	_exit(0);
+read_failed: {
+	int e = errno;
+
+	close(fifo);
+	close(pidfd);
+	close(lockfd);
+	return start_outcome(OCIRUN_FAST_READ_FIFO, e);
+}
 fallback:
 	close(lockfd);
 	return false;

@@ -135,13 +135,7 @@ func TestNoPivot(t *testing.T) {
 func TestKillAll(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sh", "-c", "sleep 1001 & sleep 1002 & wait")
-	var ns []specs.LinuxNamespace
-	for _, n := range e.spec.Linux.Namespaces {
-		if n.Type != specs.PIDNamespace {
-			ns = append(ns, n)
-		}
-	}
-	e.spec.Linux.Namespaces = ns
+	e.dropNamespace(specs.PIDNamespace)
 	e.writeConfig()
 	mustOK(t, e.rt("run", "--detach", "--bundle", e.bundle, e.id))
 	procs := func() []string {

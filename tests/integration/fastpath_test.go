@@ -175,13 +175,7 @@ func TestFastDeleteBusyCgroupFallsBack(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sh", "-c", "sleep 1000 & echo $! >/out/pid")
 	out := e.outDir()
-	var ns []specs.LinuxNamespace
-	for _, n := range e.spec.Linux.Namespaces {
-		if n.Type != specs.PIDNamespace {
-			ns = append(ns, n)
-		}
-	}
-	e.spec.Linux.Namespaces = ns
+	e.dropNamespace(specs.PIDNamespace)
 	e.writeConfig()
 	mustOK(t, e.rtWith([]string{fastOn}, "run", "-d", e.id))
 	pidText := waitFile(t, filepath.Join(out, "pid"), 10*time.Second)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -105,6 +106,13 @@ func (e *env) track(id string) {
 		}
 	}
 	e.ids = append(e.ids, id)
+}
+
+// dropNamespace removes the namespace of type typ from e.spec (call
+// writeConfig after).
+func (e *env) dropNamespace(typ specs.LinuxNamespaceType) {
+	e.spec.Linux.Namespaces = slices.DeleteFunc(e.spec.Linux.Namespaces,
+		func(n specs.LinuxNamespace) bool { return n.Type == typ })
 }
 
 // writeConfig writes e.spec to the bundle's config.json.

@@ -49,8 +49,7 @@ func TestExitCodes(t *testing.T) {
 				// A pid namespace's init ignores signals it has no handler
 				// for, even SIGKILL from inside; leave the pid namespace out
 				// so the process really dies by the signal.
-				e.spec.Linux.Namespaces = slices.DeleteFunc(e.spec.Linux.Namespaces,
-					func(n specs.LinuxNamespace) bool { return n.Type == specs.PIDNamespace })
+				e.dropNamespace(specs.PIDNamespace)
 				e.writeConfig()
 			}
 			r := e.rt("run", "--bundle", e.bundle, e.id)
