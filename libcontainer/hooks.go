@@ -72,7 +72,10 @@ func runHook(h configs.Hook, stdin []byte) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	err := startUnblocked(cmd.Start)
+	if err == nil {
+		err = cmd.Wait()
+	}
 	if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("timed out after %ds", *h.Timeout)
 	}

@@ -73,7 +73,11 @@ func runIDMapHelper(name string, pid int, m []configs.IDMap) error {
 	var out bytes.Buffer
 	cmd := exec.Command(path, idMapHelperArgs(pid, m)...)
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	err = startUnblocked(cmd.Start)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	if err != nil {
 		return fmt.Errorf("%s %s: %w: %s", name, strings.Join(cmd.Args[1:], " "), err, strings.TrimSpace(out.String()))
 	}
 	return nil

@@ -575,7 +575,14 @@ __attribute__((constructor)) static void ocirun_nsenter(void)
 {
 	const char *init = getenv(ENV_INIT);
 
+	sigset_t none;
+
 	if (init == NULL || strcmp(init, "1") != 0)
 		return;
+	/* A container's processes start with no signal blocked, whatever
+	 * their runtime blocked (the CLI blocks the signals it forwards:
+	 * internal/fastpath/sigblock.c). */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	nsexec();
 }

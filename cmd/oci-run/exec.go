@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -129,10 +128,10 @@ func cmdExec(g *global, args []string) error {
 	} else if o.consoleSocket != "" {
 		return fmt.Errorf("exec: --console-socket needs --tty")
 	}
-	// Forward every signal; registering overlaps the exec (see run.go).
-	sigs := make(chan os.Signal, 64)
+	// Forward every signal (signals.go).
+	var sigs <-chan os.Signal
 	if !o.detach {
-		go signal.Notify(sigs)
+		sigs = catchSignals()
 	}
 	proc, err := c.Exec(p, o.ignorePaused)
 	if err != nil {

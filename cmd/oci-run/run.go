@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/signal"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -54,12 +53,11 @@ func cmdRun(g *global, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Forward every signal. Registering costs a few ms (a sigaction per
-	// signal), so it overlaps the container's creation; no Stop: the
-	// process exits right after.
-	sigs := make(chan os.Signal, 64)
+	// Forward every signal (signals.go); no Stop: the process exits
+	// right after.
+	var sigs <-chan os.Signal
 	if !detach {
-		go signal.Notify(sigs)
+		sigs = catchSignals()
 	}
 	t0 := time.Now()
 	if err := c.Run(p); err != nil {

@@ -64,6 +64,7 @@ struct args {
 	const char *id;
 	const char *signal; /* kill's second argument, or NULL */
 	bool force;
+	bool debug;
 };
 
 struct str {
@@ -110,9 +111,10 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-/* parse_args accepts the global flags a container manager passes and one
- * of the four commands with an id; anything else is left to Go. */
-static bool parse_args(int argc, char **argv, struct args *a)
+/* parse_globals reads the global flags a container manager passes, up to
+ * the command, whose index it stores in *cmd (argc if there is none). It
+ * returns false on any other flag (--version, --help, unknown). */
+static bool parse_globals(int argc, char **argv, struct args *a, int *cmd)
 {
 	int i;
 
@@ -144,15 +146,39 @@ static bool parse_args(int argc, char **argv, struct args *a)
 		} else if (IS("rootless") || IS("criu")) {
 			if (flag_value(eq, argc, argv, &i) == NULL)
 				return false;
-		} else if (IS("systemd-cgroup")) {
+		} else if (IS("systemd-cgroup") || IS("debug")) {
 			if (eq != NULL)
 				return false;
+			a->debug = a->debug || IS("debug");
 		} else {
-			return false; /* --debug, --version, --help, unknown */
+			return false; /* --version, --help, unknown */
 		}
 #undef IS
 	}
-	if (i >= argc)
+	*cmd = i;
+	return true;
+}
+
+bool ocirun_fast_command(int argc, char **argv, const char **cmd, int *next)
+{
+	struct args a;
+	int i;
+
+	if (!parse_globals(argc, argv, &a, &i) || i >= argc)
+		return false;
+	*cmd = argv[i];
+	*next = i + 1;
+	return true;
+}
+
+/* parse_args accepts the global flags a container manager passes and one
+ * of the four commands with an id; anything else (--debug too) is left to
+ * Go. */
+static bool parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
+
+	if (!parse_globals(argc, argv, a, &i) || a->debug || i >= argc)
 		return false;
 	a->cmd = argv[i++];
 	if (strcmp(a->cmd, "start") != 0 && strcmp(a->cmd, "state") != 0 &&

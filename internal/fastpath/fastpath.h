@@ -2,7 +2,9 @@
 #ifndef OCIRUN_FASTPATH_H
 #define OCIRUN_FASTPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Outcome kinds of a fast `start` that Go has to report. */
 enum {
@@ -24,6 +26,15 @@ struct ocirun_fast_outcome {
 };
 
 extern struct ocirun_fast_outcome ocirun_fast_outcome;
+
+/* ocirun_fast_command finds the command after the global flags: its name
+ * in *cmd and the index of its first argument in *next. False when a global
+ * flag is one only Go knows. */
+bool ocirun_fast_command(int argc, char **argv, const char **cmd, int *next);
+
+/* The signals sigblock.c blocked before the Go runtime started, bit n-1 for
+ * signal n; 0 when it blocked none. */
+extern uint64_t ocirun_blocked_signals;
 
 /* For tests: what parse_summary understood. */
 struct ocirun_fast_summary_view {

@@ -29,3 +29,7 @@ const (
 
 // Taken reports false: there is no fast path without cgo.
 func Taken() (Outcome, bool) { return Outcome{}, false }
+
+// BlockedSignals reports 0: without cgo nothing is blocked before Go
+// starts.
+func BlockedSignals() uint64 { return 0 }
