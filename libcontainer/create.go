@@ -88,6 +88,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		p = &Process{}
 	}
 	phase.Mark("create")
+	go warmStateEncoder()
 	c.lsmHost = lsm.Probe()
 	if err := checkLSM(c.id, cfg, spec, c.lsmHost); err != nil {
 		return err
