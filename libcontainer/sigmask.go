@@ -16,7 +16,10 @@ import (
 //
 // When the calling thread blocks nothing it only calls start. Otherwise
 // the goroutine is locked to its thread, whose mask is emptied for the
-// fork and restored after it.
+// fork and restored after it. A signal the process blocks that arrives in
+// that window may be taken by this thread: Go handles it as in any Go
+// program (delivered if registered with os/signal, else ignored or
+// fatal by its default).
 func startUnblocked(start func() error) error {
 	var cur unix.Sigset_t
 	if err := unix.PthreadSigmask(unix.SIG_SETMASK, nil, &cur); err != nil || cur == (unix.Sigset_t{}) {
