@@ -301,6 +301,77 @@ func waitFile(t *testing.T, path string, d time.Duration) string {
 	}
 }
 
+// bgProc is a runtime call left running in the background (events, a
+// foreground run or exec).
+type bgProc struct {
+	cmd    *exec.Cmd
+	out    string // stdout file
+	errOut string // stderr file
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
+// rtBackground starts `$OCIRUN_BIN --root <root> args...` without waiting.
+// It is killed at cleanup if still running.
+func (e *env) rtBackground(args ...string) *bgProc {
+	e.t.Helper()
+	outF, err := os.CreateTemp(e.dir, "bg-stdout-*")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	errF, err := os.CreateTemp(e.dir, "bg-stderr-*")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	p := &bgProc{
+		cmd:    exec.CommandContext(ctx, runtimeBin, append([]string{"--root", e.root}, args...)...),
+		out:    outF.Name(),
+		errOut: errF.Name(),
+		done:   make(chan struct{}),
+		cancel: cancel,
+	}
+	p.cmd.Dir = e.bundle
+	if len(e.extraEnv) > 0 {
+		p.cmd.Env = append(os.Environ(), e.extraEnv...)
+	}
+	p.cmd.Stdout, p.cmd.Stderr = outF, errF
+	if err := p.cmd.Start(); err != nil {
+		cancel()
+		e.t.Fatalf("start %v: %v", args, err)
+	}
+	outF.Close()
+	errF.Close()
+	go func() {
+		p.cmd.Wait()
+		close(p.done)
+	}()
+	e.t.Cleanup(func() {
+		cancel()
+		<-p.done
+	})
+	return p
+}
+
+func (p *bgProc) stdout() string { b, _ := os.ReadFile(p.out); return string(b) }
+func (p *bgProc) stderr() string { b, _ := os.ReadFile(p.errOut); return string(b) }
+
+// wait waits for the process to exit and returns its exit code (-1 on
+// timeout, which also fails the test).
+func (p *bgProc) wait(t *testing.T, d time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.cmd.ProcessState.ExitCode()
+	case <-time.After(d):
+		p.cancel()
+		<-p.done
+		t.Errorf("hang: `%s` did not exit within %s\nstdout: %q\nstderr: %q",
+			strings.Join(p.cmd.Args, " "), d, p.stdout(), p.stderr())
+		return -1
+	}
+}
+
 // ---- leak checking ----
 
 // checkLeaks force-deletes every tracked id and asserts that nothing is left:

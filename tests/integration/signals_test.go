@@ -1,10 +1,8 @@
 package integration
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,9 +15,12 @@ import (
 // Both ways a foreground run or exec catches signals: blocked before the
 // Go runtime starts and read from a signalfd (the default), and all
 // registered with os/signal (OCIRUN_NO_FAST=1).
-var signalModes = []struct{ name, env string }{
-	{"signalfd", ""},
-	{"os-signal", "OCIRUN_NO_FAST=1"},
+var signalModes = []struct {
+	name string
+	env  []string
+}{
+	{"signalfd", nil},
+	{"os-signal", []string{"OCIRUN_NO_FAST=1"}},
 }
 
 // trapScript records the signals it gets in /out/<tag>.log, exits 7 on
@@ -32,28 +33,11 @@ func trapScript(tag string) string {
 		`grep SigBlk /proc/self/status > /out/%[2]s.ready; while :; do sleep 0.05; done`, log, tag)
 }
 
-// startCLI starts the binary under test in the bundle with extra env; the
-// test must wait for it.
-func (e *env) startCLI(ctx context.Context, extraEnv string, args ...string) *exec.Cmd {
-	e.t.Helper()
-	cmd := exec.CommandContext(ctx, runtimeBin, append([]string{"--root", e.root}, args...)...)
-	cmd.Dir = e.bundle
-	cmd.Env = os.Environ()
-	if extraEnv != "" {
-		cmd.Env = append(cmd.Env, extraEnv)
-	}
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	return cmd
-}
-
 // sendAndSee sends sig to the CLI and waits until the container's trap
 // logged want.
-func sendAndSee(t *testing.T, cmd *exec.Cmd, sig syscall.Signal, logPath, want string) {
+func sendAndSee(t *testing.T, p *bgProc, sig syscall.Signal, logPath, want string) {
 	t.Helper()
-	if err := cmd.Process.Signal(sig); err != nil {
+	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatalf("signal %v to the CLI: %v", sig, err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -86,22 +70,20 @@ func TestRunForwardsSignals(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, "sh", "-c", trapScript("run"))
+			e.extraEnv = m.env
 			out := e.outDir()
 			e.writeConfig()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			cmd := e.startCLI(ctx, m.env, "run", e.id)
+			cmd := e.rtBackground("run", e.id)
 			wantEmptyMask(t, "the container's process", waitFile(t, filepath.Join(out, "run.ready"), 15*time.Second))
 			logPath := filepath.Join(out, "run.log")
 			sendAndSee(t, cmd, syscall.SIGUSR1, logPath, "USR1")
 			sendAndSee(t, cmd, syscall.SIGHUP, logPath, "HUP")
 			sendAndSee(t, cmd, syscall.SIGUSR2, logPath, "USR2")
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			if err := cmd.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
-			err := cmd.Wait()
-			if code := cmd.ProcessState.ExitCode(); code != 7 {
-				t.Fatalf("run exited %d (%v), want the process's 7 after SIGTERM", code, err)
+			if code := cmd.wait(t, 15*time.Second); code != 7 {
+				t.Fatalf("run exited %d, want the process's 7 after SIGTERM (stderr %q)", code, cmd.stderr())
 			}
 			b, _ := os.ReadFile(logPath)
 			if got := strings.Fields(string(b)); strings.Join(got, " ") != "USR1 HUP USR2 TERM" {
@@ -119,6 +101,7 @@ func TestExecForwardsSignalsAndHooksStartUnblocked(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, "sleep", "30")
+			e.extraEnv = m.env
 			out := e.outDir()
 			// Hooks the CLI runs during create and start (on the host).
 			// cp, not a shell: dash empties its signal mask when it starts.
@@ -130,32 +113,28 @@ func TestExecForwardsSignalsAndHooksStartUnblocked(t *testing.T) {
 				Poststart:     []specs.Hook{hook("poststart")},
 			}
 			e.writeConfig()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
 			// A foreground run: its hooks run from a CLI that blocks the
 			// signals it forwards.
-			run := e.startCLI(ctx, m.env, "run", e.id)
+			run := e.rtBackground("run", e.id)
 			for _, name := range []string{"createRuntime", "poststart"} {
 				wantEmptyMask(t, "the "+name+" hook", waitFile(t, filepath.Join(out, name), 15*time.Second))
 			}
 
-			exe := e.startCLI(ctx, m.env, "exec", e.id, "sh", "-c", trapScript("exec"))
+			exe := e.rtBackground("exec", e.id, "sh", "-c", trapScript("exec"))
 			wantEmptyMask(t, "the exec'd process", waitFile(t, filepath.Join(out, "exec.ready"), 15*time.Second))
 			logPath := filepath.Join(out, "exec.log")
 			sendAndSee(t, exe, syscall.SIGUSR1, logPath, "USR1")
-			if err := exe.Process.Signal(syscall.SIGTERM); err != nil {
+			if err := exe.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
-			exe.Wait()
-			if code := exe.ProcessState.ExitCode(); code != 7 {
-				t.Errorf("exec exited %d, want the process's 7 after SIGTERM", code)
+			if code := exe.wait(t, 15*time.Second); code != 7 {
+				t.Errorf("exec exited %d, want the process's 7 after SIGTERM (stderr %q)", code, exe.stderr())
 			}
 
 			// The container's sleep, as pid 1 without handlers, ignores
 			// forwarded signals: stop it with `kill KILL`.
 			mustOK(t, e.rt("kill", e.id, "KILL"))
-			run.Wait()
-			if code := run.ProcessState.ExitCode(); code != 137 {
+			if code := run.wait(t, 15*time.Second); code != 137 {
 				t.Errorf("run exited %d after its container was killed, want 137", code)
 			}
 		})
