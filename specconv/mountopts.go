@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -112,12 +113,16 @@ func mountOptionTable() map[string]mountOpt {
 	}
 }
 
+// mountOptions is mountOptionTable, built once, when the first mount is
+// converted (a map of ~60 entries per mount was ~3 KB of garbage each).
+var mountOptions = sync.OnceValue(mountOptionTable)
+
 // KnownMountOptions lists, sorted, the mount options ToConfig turns into
 // flags, attributes or mappings (everything else is passed to the
 // filesystem as data). "tmpcopyup" is absent: it is accepted but ignored.
 func KnownMountOptions() []string {
 	var names []string
-	for name, o := range mountOptionTable() {
+	for name, o := range mountOptions() {
 		if o.kind != optIgnored {
 			names = append(names, name)
 		}
@@ -140,7 +145,7 @@ type parsedOptions struct {
 // parseMountOptions applies the options in order; a later option wins over
 // an earlier one that touches the same flag.
 func parseMountOptions(field string, options []string, log *slog.Logger) parsedOptions {
-	table := mountOptionTable()
+	table := mountOptions()
 	var p parsedOptions
 	for _, o := range options {
 		if f, ok := propagationFlags(o); ok {

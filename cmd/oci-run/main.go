@@ -16,6 +16,9 @@ import (
 // startTime is when main started (for --debug timings).
 var startTime time.Time
 
+// atExit runs just before main exits (the ociprof build's profile writers).
+var atExit []func()
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
@@ -37,6 +40,9 @@ func main() {
 	code := run(os.Args[1:])
 	phase.Mark("exit")
 	phase.Flush()
+	for _, f := range atExit {
+		f()
+	}
 	os.Exit(code)
 }
 

@@ -4,7 +4,6 @@
 package mountinfo
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -39,35 +38,71 @@ func Read(path string) ([]Entry, error) {
 }
 
 // Parse parses the mountinfo format; malformed lines are skipped.
+//
+// It reads everything first, into a buffer that starts at a few pages and
+// doubles: a 64 KiB bufio.Scanner buffer per call was most of what a
+// `run` allocated. The fields are substrings of one string holding the
+// whole text.
 func Parse(r io.Reader) ([]Entry, error) {
-	var out []Entry
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		sep := -1
-		for i := 6; i < len(f); i++ {
-			if f[i] == "-" {
-				sep = i
-				break
-			}
-		}
-		if len(f) < 6 || sep < 0 || len(f) < sep+4 {
-			continue
-		}
-		id, _ := strconv.Atoi(f[0])
-		out = append(out, Entry{
-			ID:         id,
-			Root:       Unescape(f[3]),
-			Mountpoint: Unescape(f[4]),
-			Opts:       f[5],
-			Optional:   f[6:sep],
-			FSType:     f[sep+1],
-			Source:     Unescape(f[sep+2]),
-			SuperOpts:  f[sep+3],
-		})
+	text, err := readAll(r)
+	if err != nil {
+		return nil, err
 	}
-	return out, sc.Err()
+	out := make([]Entry, 0, strings.Count(text, "\n")+1)
+	for len(text) > 0 {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if e, ok := parseLine(line); ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// parseLine parses one line, or reports false for a malformed one.
+func parseLine(line string) (Entry, bool) {
+	f := strings.Fields(line)
+	sep := -1
+	for i := 6; i < len(f); i++ {
+		if f[i] == "-" {
+			sep = i
+			break
+		}
+	}
+	if len(f) < 6 || sep < 0 || len(f) < sep+4 {
+		return Entry{}, false
+	}
+	id, _ := strconv.Atoi(f[0])
+	return Entry{
+		ID:         id,
+		Root:       Unescape(f[3]),
+		Mountpoint: Unescape(f[4]),
+		Opts:       f[5],
+		Optional:   f[6:sep],
+		FSType:     f[sep+1],
+		Source:     Unescape(f[sep+2]),
+		SuperOpts:  f[sep+3],
+	}, true
+}
+
+// readAll reads r to the end. A mount table of a few dozen lines is a few
+// KiB; one with thousands of mounts grows the buffer a few times.
+func readAll(r io.Reader) (string, error) {
+	buf := make([]byte, 0, 8*1024)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return string(buf), nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
 }
 
 // Unescape undoes the kernel's \NNN escaping of spaces, tabs, newlines and

@@ -1,6 +1,8 @@
 package mountinfo
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -34,5 +36,60 @@ func TestReadSelf(t *testing.T) {
 	es, err := Read("/proc/self/mountinfo")
 	if err != nil || len(es) == 0 {
 		t.Fatalf("%d entries, %v", len(es), err)
+	}
+}
+
+// oneByteReader returns at most one byte per Read, the worst case for
+// readAll's loop.
+type oneByteReader struct{ r *strings.Reader }
+
+func (o oneByteReader) Read(p []byte) (int, error) {
+	if len(p) > 1 {
+		p = p[:1]
+	}
+	return o.r.Read(p)
+}
+
+// failingReader returns some text, then an error.
+type failingReader struct{ done bool }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.done {
+		return 0, errors.New("device gone")
+	}
+	f.done = true
+	return copy(p, "1 0 0:1 / / rw - ext4 /dev/a rw\n"), nil
+}
+
+// TestParseLargeAndOddInput covers a table larger than the first buffer,
+// short reads, CRLF line ends, a last line without a newline and a read
+// error.
+func TestParseLargeAndOddInput(t *testing.T) {
+	var b strings.Builder
+	const n = 2000 // ~100 KiB: the buffer grows several times
+	for i := range n {
+		fmt.Fprintf(&b, "%d 1 0:%d / /mnt/m%d rw,relatime shared:%d - tmpfs tmpfs rw,size=%dk\n", i+10, i, i, i, i)
+	}
+	big := b.String()
+	got, err := Parse(strings.NewReader(big))
+	if err != nil || len(got) != n {
+		t.Fatalf("%d entries, %v", len(got), err)
+	}
+	last := got[n-1]
+	if last.ID != n+9 || last.Mountpoint != fmt.Sprintf("/mnt/m%d", n-1) || last.SuperOpts != fmt.Sprintf("rw,size=%dk", n-1) {
+		t.Fatalf("last entry %+v", last)
+	}
+
+	odd := "1 0 0:1 / / rw - ext4 /dev/a rw\r\n2 1 0:2 / /b ro shared:1 - tmpfs none rw"
+	got, err = Parse(oneByteReader{strings.NewReader(odd)})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d entries, %v", len(got), err)
+	}
+	if got[0].SuperOpts != "rw" || got[1].Mountpoint != "/b" || got[1].SuperOpts != "rw" {
+		t.Fatalf("odd input: %+v", got)
+	}
+
+	if _, err := Parse(&failingReader{}); err == nil || !strings.Contains(err.Error(), "device gone") {
+		t.Fatalf("read error: %v", err)
 	}
 }
