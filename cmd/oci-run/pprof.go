@@ -5,8 +5,10 @@ package main
 // Profiling of the CLI itself, for docs/benchmarks.md. Only in a binary
 // built with -tags ociprof (runtime/pprof's packages would otherwise add
 // to every command's start-up): OCIRUN_PPROF=PREFIX then writes
-// PREFIX.<pid>.cpu (a CPU profile of main) and PREFIX.<pid>.allocs (every
-// allocation: MemProfileRate is 1 from the start of package init).
+// PREFIX.<pid>.cpu (a CPU profile of main) and PREFIX.<pid>.allocs (the
+// allocation profile). OCIRUN_PPROF_ALLOCS=1 records every allocation
+// (MemProfileRate 1 from the start of package init), which makes the CPU
+// profile mostly the recording's own cost.
 
 import (
 	"os"
@@ -17,7 +19,7 @@ import (
 
 var pprofPrefix = func() string {
 	p := os.Getenv("OCIRUN_PPROF")
-	if p != "" {
+	if p != "" && os.Getenv("OCIRUN_PPROF_ALLOCS") == "1" {
 		runtime.MemProfileRate = 1
 	}
 	return p
