@@ -56,7 +56,7 @@ type State struct {
 // writeState writes the state atomically: a temp file in the same
 // directory, fsync, rename.
 func writeState(dir string, s *State) error {
-	b, err := json.Marshal(s)
+	b, err := marshalState(s)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
