@@ -11,11 +11,11 @@ import (
 // is created; state.json has them too once creation has finished.
 const cgroupRecordFile = "cgroup.json"
 
+// writeCgroupRecord writes paths to <dir>/cgroup.json, as json.Marshal
+// would encode them, with the state encoder's map function (encoding/json
+// would build its map encoder by reflection first, in every create).
 func writeCgroupRecord(dir string, paths map[string]string) error {
-	b, err := json.Marshal(paths)
-	if err != nil {
-		return err
-	}
+	b := appendMapStringString(nil, paths)
 	tmp := filepath.Join(dir, "."+cgroupRecordFile)
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return fmt.Errorf("record cgroup paths: %w", err)

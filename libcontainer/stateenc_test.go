@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -176,4 +177,27 @@ func TestStateEncodeCold(t *testing.T) {
 		return time.Duration(r.Utime.Nano() + r.Stime.Nano())
 	}
 	t.Logf("cold %s: wall %d ns, cpu %d ns, minflt %d", mode, wall.Nanoseconds(), cpu(&after)-cpu(&before), after.Minflt-before.Minflt)
+}
+
+// TestCgroupRecordEncoding checks that cgroup.json is what json.Marshal of
+// the paths gives, so readCgroupRecord and older readers see no change.
+func TestCgroupRecordEncoding(t *testing.T) {
+	for _, paths := range []map[string]string{
+		nil,
+		{},
+		{"memory": "/sys/fs/cgroup/memory/a<b>", "": "/x\u2028y", "name=systemd": "/sys/fs/cgroup/systemd/\"q\""},
+	} {
+		dir := t.TempDir()
+		if err := writeCgroupRecord(dir, paths); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, cgroupRecordFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(paths)
+		if string(got) != string(want) {
+			t.Errorf("cgroup.json of %v:\n got %s\nwant %s", paths, got, want)
+		}
+	}
 }
