@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -57,18 +56,16 @@ func describe(c *libcontainer.Container) (*stateJSON, error) {
 // fast path (internal/fastpath) stores them and fills in the rest, and
 // cmdState assembles its output the same way, so both print the same.
 func stateParts(id string, st *libcontainer.State) (prefix, suffix []byte, err error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(stateOf(id, st, 0, "x")); err != nil {
+	b, err := encodeStateJSON(stateOf(id, st, 0, "x"))
+	if err != nil {
 		return nil, nil, err
 	}
 	const pidKey, mid = `"pid": `, `"pid": 0,` + "\n" + `  "status": "x",` + "\n"
-	i := bytes.Index(b.Bytes(), []byte(mid))
+	i := bytes.Index(b, []byte(mid))
 	if i < 0 {
-		return nil, nil, fmt.Errorf("state output: no pid and status lines in %q", b.Bytes())
+		return nil, nil, fmt.Errorf("state output: no pid and status lines in %q", b)
 	}
-	return b.Bytes()[:i+len(pidKey)], b.Bytes()[i+len(mid):], nil
+	return b[:i+len(pidKey)], b[i+len(mid):], nil
 }
 
 func cmdState(g *global, args []string) error {

@@ -1,4 +1,4 @@
-package libcontainer
+package jsonenc
 
 import (
 	"bytes"
@@ -10,37 +10,37 @@ import (
 	"unicode/utf8"
 )
 
-// checkJSONString fails unless appendJSONString writes s as json.Marshal
+// checkString fails unless AppendString writes s as json.Marshal
 // does.
-func checkJSONString(t *testing.T, s string) {
+func checkString(t *testing.T, s string) {
 	t.Helper()
 	want, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := appendJSONString([]byte("x"), s); !bytes.Equal(got[1:], want) || got[0] != 'x' {
-		t.Fatalf("appendJSONString(%q) = %s, want x%s", s, got, want)
+	if got := AppendString([]byte("x"), s); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+		t.Fatalf("AppendString(%q) = %s, want x%s", s, got, want)
 	}
 }
 
-// TestAppendJSONString checks every byte and every rune up to U+FFFF, each
+// TestAppendString checks every byte and every rune up to U+FFFF, each
 // alone and between text, raw surrogate and truncated sequences, and
 // random byte strings.
-func TestAppendJSONString(t *testing.T) {
+func TestAppendString(t *testing.T) {
 	for c := range 256 {
-		checkJSONString(t, string([]byte{byte(c)}))
-		checkJSONString(t, "ab"+string([]byte{byte(c)})+"cd")
+		checkString(t, string([]byte{byte(c)}))
+		checkString(t, "ab"+string([]byte{byte(c)})+"cd")
 	}
 	for r := rune(0); r <= 0xffff; r++ {
 		s := string(r)
-		checkJSONString(t, s)
-		checkJSONString(t, "a"+s+"\u00e9"+s)
+		checkString(t, s)
+		checkString(t, "a"+s+"\u00e9"+s)
 	}
 	for _, s := range []string{
 		"", "\xed\xa0\x80", "\xed\xbf\xbf", "\xe2\x80", "\xe2\x80\xa8\xe2\x80", "\xf0\x9f\x98",
 		"\xf4\x90\x80\x80", "\xc0\x80", "\U0010ffff", "\U0001F600\xff",
 	} {
-		checkJSONString(t, s)
+		checkString(t, s)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
@@ -48,16 +48,16 @@ func TestAppendJSONString(t *testing.T) {
 		for i := range b {
 			b[i] = byte(r.UintN(256))
 		}
-		checkJSONString(t, string(b))
+		checkString(t, string(b))
 	}
 }
 
-// FuzzAppendJSONString compares appendJSONString with json.Marshal.
-func FuzzAppendJSONString(f *testing.F) {
+// FuzzAppendString compares AppendString with json.Marshal.
+func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "a<b>&c", "\u2028\u2029", "\xff\x00\n", `"\`} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { checkJSONString(t, s) })
+	f.Fuzz(func(t *testing.T, s string) { checkString(t, s) })
 }
 
 // rawMarshaler returns its bytes, or its error, from MarshalJSON.
@@ -86,7 +86,7 @@ func TestAppendMarshalJSON(t *testing.T) {
 		{err: errors.New("no way")},
 	} {
 		want, wantErr := json.Marshal(m)
-		got, gotErr := appendMarshalJSON([]byte("x"), m)
+		got, gotErr := AppendMarshalJSON([]byte("x"), m)
 		if wantErr != nil || gotErr != nil {
 			var me *json.MarshalerError
 			if gotErr == nil || wantErr == nil || gotErr.Error() != wantErr.Error() ||
