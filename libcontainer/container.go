@@ -41,6 +41,9 @@ type Container struct {
 	// cgroupPrep is the background creation of a new container's cgroup
 	// (create only); wait for it before joining or removing the cgroup.
 	cgroupPrep *cgroupPrep
+	// sealPrep is the sealed init binary being opened in the background
+	// (create only); launch takes it.
+	sealPrep *sealPrep
 	// init is set when this Container value started the init itself: it
 	// owns the process handle and can wait for its exit status.
 	init *initProcess

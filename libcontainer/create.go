@@ -87,6 +87,8 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		p = &Process{}
 	}
 	phase.Mark("create")
+	c.sealPrep = startSeal(c.initExePath())
+	defer c.dropSeal()
 	c.lsmHost = lsm.Probe()
 	if err := checkLSM(c.id, cfg, spec, c.lsmHost); err != nil {
 		return err
@@ -185,8 +187,12 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 			return err
 		}
 	}
-	if err := nsenter.WriteFrame(ip.sock, msgCgroupDone, nil); err != nil {
-		return ip.died(fmt.Errorf("send cgroup done: %w", err))
+	cgErr := ip.cgDoneErr
+	if !ip.cgDone {
+		cgErr = nsenter.WriteFrame(ip.sock, msgCgroupDone, nil)
+	}
+	if cgErr != nil {
+		return ip.died(fmt.Errorf("send cgroup done: %w", cgErr))
 	}
 	phase.Mark("cgroup joined")
 	c.log.Debug("cgroup set up", "id", c.id, "took", time.Since(t0))
