@@ -55,6 +55,10 @@ func (c *Container) Exec(p *Process, ignorePaused bool) (*ExecProcess, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// The sealed binary's mounts overlap the status, cgroup and config
+	// loading below (see sealPrep).
+	c.sealPrep = startSeal(c.initExePath())
+	defer c.dropSeal()
 	st, err := c.statusLocked()
 	if err != nil {
 		return nil, err

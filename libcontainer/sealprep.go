@@ -3,9 +3,10 @@ package libcontainer
 import "os"
 
 // sealPrep opens the sealed handle on the runtime binary (sealedExe) in
-// the background, started when create begins: the detached tmpfs and
-// overlay mounts take ~0.4 ms, which then overlap the cgroup manager and
-// the init plan instead of coming right before the init's clone.
+// the background, started when create or exec begins: the detached tmpfs
+// and overlay mounts take ~0.4 ms, which then overlap the cgroup manager
+// and the init plan (create) or the loading of the container (exec)
+// instead of coming right before the clone.
 type sealPrep struct {
 	path string
 	done chan sealed
@@ -45,8 +46,8 @@ func (c *Container) sealedInit(path string) (*os.File, error) {
 	return sealedExe(path)
 }
 
-// dropSeal closes a background handle nobody took (create failed before
-// starting the init).
+// dropSeal closes a background handle nobody took (create or exec failed
+// before starting its process).
 func (c *Container) dropSeal() {
 	if p := c.sealPrep; p != nil {
 		c.sealPrep = nil
