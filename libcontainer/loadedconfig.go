@@ -13,14 +13,20 @@ func (c *Container) setLoaded(st *State, raw json.RawMessage) {
 }
 
 // configLocked returns the container's config, decoding the recorded one
-// on first use. nil (no error) before Create has finished.
+// on first use. nil (no error) before Create has finished. The generated
+// decoder (decodeConfig) decodes it without reflection; when it declines,
+// its partial result is dropped and encoding/json decodes the config from
+// scratch, and reports the errors.
 func (c *Container) configLocked() (*configs.Config, error) {
 	if c.config != nil || len(c.rawConfig) == 0 {
 		return c.config, nil
 	}
 	var cfg configs.Config
-	if err := json.Unmarshal(c.rawConfig, &cfg); err != nil {
-		return nil, fmt.Errorf("container %s: recorded config: %w", c.id, err)
+	if !decodeConfig(c.rawConfig, &cfg) {
+		cfg = configs.Config{}
+		if err := json.Unmarshal(c.rawConfig, &cfg); err != nil {
+			return nil, fmt.Errorf("container %s: recorded config: %w", c.id, err)
+		}
 	}
 	c.config, c.rawConfig = &cfg, nil
 	if c.state != nil {

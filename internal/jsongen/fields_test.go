@@ -1,4 +1,4 @@
-package gen
+package jsongen
 
 import (
 	"bytes"
@@ -181,7 +181,7 @@ func TestGenerateDeclines(t *testing.T) {
 		Nested map[string][]*any `json:"nested"`
 	}
 	type Root struct{ U U }
-	src, m, err := Generate("p", reflect.TypeFor[Root]())
+	src, m, err := Generate("p", "jsongen", reflect.TypeFor[Root]())
 	if err != nil {
 		t.Fatal(err)
 	}
