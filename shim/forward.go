@@ -2,9 +2,12 @@ package shim
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	eventsv1 "github.com/containerd/containerd/api/services/ttrpc/events/v1"
@@ -42,24 +45,41 @@ func (f *forwarder) forward(namespace, topic string, m proto.Message) error {
 	}
 	env := &types.Envelope{Timestamp: timestamppb.Now(), Namespace: namespace, Topic: topic,
 		Event: &anypb.Any{TypeUrl: string(proto.MessageName(m)), Value: v}}
+	req := &eventsv1.ForwardRequest{Envelope: env}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.client == nil {
-		conn, err := net.DialTimeout("unix", f.addr, 5*time.Second)
-		if err != nil {
-			return fmt.Errorf("dial containerd's events service %s: %w", f.addr, err)
+	// A kept connection may have been closed by a containerd that has
+	// restarted since: then dial again and send once more, as containerd's
+	// own shims requeue an event whose forward failed.
+	for attempt := 0; ; attempt++ {
+		reused := f.client != nil
+		if !reused {
+			conn, err := net.DialTimeout("unix", f.addr, 5*time.Second)
+			if err != nil {
+				return fmt.Errorf("dial containerd's events service %s: %w", f.addr, err)
+			}
+			f.client = ttrpc.NewClient(conn)
+			f.svc = eventsv1.NewEventsClient(f.client)
 		}
-		f.client = ttrpc.NewClient(conn)
-		f.svc = eventsv1.NewEventsClient(f.client)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := f.svc.Forward(ctx, &eventsv1.ForwardRequest{Envelope: env}); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := f.svc.Forward(ctx, req)
+		cancel()
+		if err == nil {
+			return nil
+		}
 		f.client.Close()
 		f.client, f.svc = nil, nil
-		return fmt.Errorf("forward %s to %s: %w", topic, f.addr, err)
+		if !reused || attempt > 0 || !connectionGone(err) {
+			return fmt.Errorf("forward %s to %s: %w", topic, f.addr, err)
+		}
 	}
-	return nil
+}
+
+// connectionGone reports whether err says the connection was closed under
+// the call, rather than that the service refused the event.
+func connectionGone(err error) bool {
+	return errors.Is(err, ttrpc.ErrClosed) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // close drops the connection.
