@@ -12,7 +12,6 @@ import (
 	"github.com/oci-run/oci-run/cgroups"
 	"github.com/oci-run/oci-run/internal/phase"
 	"github.com/oci-run/oci-run/libcontainer/configs"
-	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
 )
 
@@ -89,7 +88,7 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 	phase.Mark("create")
 	c.sealPrep = startSeal(c.initExePath())
 	defer c.dropSeal()
-	c.lsmHost = lsm.Probe()
+	c.lsmHost = probeLSM(cfg, spec)
 	if err := checkLSM(c.id, cfg, spec, c.lsmHost); err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/oci-run/oci-run/cgroups"
 	"github.com/oci-run/oci-run/libcontainer/configs"
-	"github.com/oci-run/oci-run/libcontainer/lsm"
 	"github.com/oci-run/oci-run/nsenter"
 )
 
@@ -80,7 +79,7 @@ func (c *Container) Exec(p *Process, ignorePaused bool) (*ExecProcess, error) {
 	if _, err := c.configLocked(); err != nil {
 		return nil, err
 	}
-	c.lsmHost = lsm.Probe()
+	c.lsmHost = probeLSM(c.config, p.Spec)
 	if err := checkLSM(c.id, c.config, p.Spec, c.lsmHost); err != nil {
 		return nil, err
 	}

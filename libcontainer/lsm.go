@@ -7,6 +7,18 @@ import (
 	"github.com/oci-run/oci-run/libcontainer/lsm"
 )
 
+// probeLSM is lsm.Probe when cfg or proc asks for an AppArmor profile or
+// an SELinux label, and no LSM otherwise: nothing then depends on the
+// answer (every use of the Host short-circuits on an empty profile or
+// label), and go-selinux's probe alone reads /proc/filesystems and statfs's
+// two paths, in every create and exec.
+func probeLSM(cfg *configs.Config, proc *configs.Process) lsm.Host {
+	if proc.AppArmorProfile == "" && proc.SelinuxLabel == "" && cfg.MountLabel == "" {
+		return lsm.Host{}
+	}
+	return lsm.Probe()
+}
+
 // checkLSM refuses what the host cannot do, as runc does: an AppArmor
 // profile without AppArmor, an SELinux process label without SELinux (a
 // mount label is just dropped then), and malformed labels.
