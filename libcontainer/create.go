@@ -113,11 +113,16 @@ func (c *Container) create(p *Process, useFifo bool) (retErr error) {
 		}
 		c.cgroup = m
 		// Record where it will be before creating it, so that a create
-		// killed midway leaves something delete can find and remove.
-		if err := writeCgroupRecord(c.dir, m.Paths()); err != nil {
-			return fmt.Errorf("container %s: %w", c.id, err)
+		// killed midway leaves something delete can find and remove:
+		// in the background, right before the creation, when the driver
+		// creates it early (cgroupPrep); else now.
+		paths := m.Paths()
+		record := func() error { return writeCgroupRecord(c.dir, paths) }
+		if c.cgroupPrep = startCgroupPrep(m, record); c.cgroupPrep == nil {
+			if err := record(); err != nil {
+				return fmt.Errorf("container %s: %w", c.id, err)
+			}
 		}
-		c.cgroupPrep = startCgroupPrep(m)
 		phase.Mark("cgroup paths recorded")
 	}
 	// Join the cgroup as early as the init's pid is known: right after the
@@ -365,8 +370,12 @@ func (c *Container) joinCgroup(pid int) error {
 		return nil
 	}
 	cfg := c.config
-	err := c.cgroupPrep.wait()
+	prep := c.cgroupPrep
+	err := prep.wait()
 	c.cgroupPrep = nil
+	if rerr := prep.recordError(); rerr != nil {
+		return fmt.Errorf("container %s: %w", c.id, rerr)
+	}
 	if err == nil {
 		err = c.cgroup.Apply(pid)
 	}
