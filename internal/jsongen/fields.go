@@ -1,12 +1,12 @@
 package jsongen
 
 import (
-	"cmp"
 	"go/token"
 	"reflect"
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/oci-run/oci-run/internal/jsonfields"
 )
 
 // jsonField is a struct field that encoding/json decodes into.
@@ -24,103 +24,18 @@ type jsonField struct {
 }
 
 // jsonFields lists the fields of struct type t that encoding/json's
-// decoder matches keys against, in field order. It follows the rules of
-// encoding/json: a json tag's name (when valid) or the Go name, "-"
-// skipped, unexported fields ignored except embedded structs, whose fields
-// are promoted breadth first, and among fields of one name the shallowest
-// wins, then a tagged one, and two that tie hide each other.
+// decoder matches keys against, in field order (internal/jsonfields has
+// encoding/json's rules), each with the selector generated code reaches it
+// by, or why it declines it.
 func jsonFields(t reflect.Type) []jsonField {
-	type embedded struct {
-		typ   reflect.Type
-		index []int
-	}
-	var found []jsonField
-	visited := map[reflect.Type]bool{}
-	level := []embedded{{typ: t}}
-	// times counts how often each struct of level was embedded at this
-	// depth: fields promoted from a struct embedded twice at one depth
-	// are recorded twice, so that they hide each other.
-	times := map[reflect.Type]int{}
-	for len(level) > 0 {
-		var next []embedded
-		nextTimes := map[reflect.Type]int{}
-		for _, e := range level {
-			if visited[e.typ] {
-				continue
-			}
-			visited[e.typ] = true
-			for i := range e.typ.NumField() {
-				sf := e.typ.Field(i)
-				if sf.Anonymous {
-					et := sf.Type
-					if et.Kind() == reflect.Pointer {
-						et = et.Elem()
-					}
-					if !sf.IsExported() && et.Kind() != reflect.Struct {
-						continue
-					}
-				} else if !sf.IsExported() {
-					continue
-				}
-				tag := sf.Tag.Get("json")
-				if tag == "-" {
-					continue
-				}
-				name, opts, _ := strings.Cut(tag, ",")
-				if !validTagName(name) {
-					name = ""
-				}
-				index := append(slices.Clone(e.index), i)
-				ft := sf.Type
-				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				if name == "" && sf.Anonymous && ft.Kind() == reflect.Struct {
-					nextTimes[ft]++
-					if nextTimes[ft] == 1 {
-						next = append(next, embedded{typ: ft, index: index})
-					}
-					continue
-				}
-				f := jsonField{name: name, index: index, typ: sf.Type, tagged: name != ""}
-				if f.name == "" {
-					f.name = sf.Name
-				}
-				if hasOption(opts, "string") {
-					f.decline = "the ,string option"
-				}
-				found = append(found, f)
-				if times[e.typ] > 1 {
-					found = append(found, f)
-				}
-			}
-		}
-		level, times = next, nextTimes
-	}
-
-	// Keep the dominant field of each name.
-	slices.SortStableFunc(found, func(a, b jsonField) int {
-		return cmp.Or(
-			strings.Compare(a.name, b.name),
-			cmp.Compare(len(a.index), len(b.index)),
-			compareBool(b.tagged, a.tagged),
-			slices.Compare(a.index, b.index))
-	})
 	var fields []jsonField
-	for i := 0; i < len(found); {
-		j := i + 1
-		for j < len(found) && found[j].name == found[i].name {
-			j++
+	for _, f := range jsonfields.Of(t) {
+		jf := jsonField{name: f.Name, index: f.Index, typ: f.Type, tagged: f.Tagged}
+		if jsonfields.HasOption(f.Opts, "string") {
+			jf.decline = "the ,string option"
 		}
-		group := found[i:j]
-		if len(group) == 1 || len(group[0].index) < len(group[1].index) || group[0].tagged != group[1].tagged {
-			fields = append(fields, group[0])
-		}
-		i = j
-	}
-	slices.SortFunc(fields, func(a, b jsonField) int { return slices.Compare(a.index, b.index) })
-	for i := range fields {
-		setSelector(t, &fields[i])
+		setSelector(t, &jf)
+		fields = append(fields, jf)
 	}
 	return fields
 }
@@ -158,42 +73,4 @@ func setSelector(t reflect.Type, f *jsonField) {
 		}
 	}
 	f.sel = strings.Join(names, ".")
-}
-
-// validTagName reports whether encoding/json takes name from a json tag;
-// otherwise it uses the Go field name.
-func validTagName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, c := range name {
-		if strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c) {
-			continue
-		}
-		if !unicode.IsLetter(c) && !unicode.IsDigit(c) {
-			return false
-		}
-	}
-	return true
-}
-
-// hasOption reports whether the comma-separated tag options opts include
-// opt.
-func hasOption(opts, opt string) bool {
-	for o := range strings.SplitSeq(opts, ",") {
-		if o == opt {
-			return true
-		}
-	}
-	return false
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
