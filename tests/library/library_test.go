@@ -277,3 +277,60 @@ func TestWaitExitFromLoadedHandle(t *testing.T) {
 	}
 	checkGone(t, root, id)
 }
+
+// openFDs counts this process's open file descriptors.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents) - 1 // the directory's own fd
+}
+
+// A create or exec that fails after the sealed init binary was opened in
+// the background (a terminal without a console socket; exec into a
+// stopped container) closes that handle and its detached mounts: a
+// long-lived program such as the shim would otherwise leak them. Not
+// parallel, so that no other test's fds come and go meanwhile.
+func TestFailedCreateAndExecLeakNoFDs(t *testing.T) {
+	root := t.TempDir()
+	// Warm up what the library opens once per process (the poller).
+	warm := uniqueID(t) + "-w"
+	c, err := libcontainer.New(root, warm, newConfig(t, warm, "true"), libcontainer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(&libcontainer.Process{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	before := openFDs(t)
+	for i := range 3 {
+		id := fmt.Sprintf("%s-%d", uniqueID(t), i)
+		cfg := newConfig(t, id, "true")
+		cfg.Process.Terminal = true
+		bad, err := libcontainer.New(root, id, cfg, libcontainer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = bad.Run(&libcontainer.Process{})
+		if err == nil || !strings.Contains(err.Error(), "console socket") {
+			t.Fatalf("create with a terminal and no console socket: %v", err)
+		}
+		checkGone(t, root, id)
+		_, err = c.Exec(&libcontainer.Process{Spec: &configs.Process{Args: []string{"true"}, Cwd: "/"}}, false)
+		var se *libcontainer.StateError
+		if !errors.As(err, &se) {
+			t.Fatalf("exec into a stopped container: %v", err)
+		}
+	}
+	if after := openFDs(t); after != before {
+		t.Errorf("%d fds open after the failed creates and execs, %d before", after, before)
+	}
+	if err := c.Destroy(false); err != nil {
+		t.Fatal(err)
+	}
+}
